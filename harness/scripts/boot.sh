@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Boot a guest kernel with an initramfs in QEMU (TCG) and save the console.
+#
+#   boot.sh KERNEL INITRAMFS CONSOLE_LOG TIMEOUT_SECONDS
+#
+# 4 vCPUs in 2 sockets, one NUMA node of 2 GiB per socket: the migration
+# selftest needs >= 3 CPUs and two nodes, and a node must own whole sockets.
+# A panic reboots, -no-reboot turns that into an exit, and a host-side
+# timeout ends a hung guest.  KERNEL_ARGS is appended to the command line;
+# QUIET=1 shows only progress lines, the log keeps everything.
+. "$(dirname "$0")/lib.sh"
+
+kernel=$1 initrd=$2 log=$3 limit=$4
+cmdline="console=ttyS0 loglevel=7 panic=-1 oops=panic slab_nomerge ${KERNEL_ARGS:-}"
+say "booting ${kernel#"$TOP"/} (timeout ${limit}s) cmdline: $cmdline"
+set +e
+timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
+	-accel tcg,thread=multi -cpu max -machine q35 \
+	-smp 4,sockets=2,cores=2,threads=1 -m 4G \
+	-object memory-backend-ram,id=m0,size=2G \
+	-object memory-backend-ram,id=m1,size=2G \
+	-numa node,nodeid=0,cpus=0-1,memdev=m0 \
+	-numa node,nodeid=1,cpus=2-3,memdev=m1 \
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
+	-nodefaults -nographic -serial stdio -no-reboot </dev/null 2>&1 |
+	tr -d '\r' | tee "$log" | {
+		# QUIET=1: show progress (results, splats) rather than the whole console
+		if [ -n "${QUIET:-}" ]; then
+			grep --line-buffered -E '^(not )?ok [0-9]|^# \[(RUN|FLAKY)\]|^harness:|WARNING:|BUG:|Kernel panic|HARNESS' || true
+		else
+			cat
+		fi
+	}
+rc=${PIPESTATUS[0]}
+set -e
+[ "$rc" -eq 124 ] && echo "HARNESS: guest did not finish within ${limit}s" | tee -a "$log"
+exit 0

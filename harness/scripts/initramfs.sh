@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Pack the guest initramfs with the kernel's usr/gen_init_cpio.
+#
+#   initramfs.sh tests OUT   selftests (harness/selftests.list, tests the
+#                            series adds, executables of $EXTRA)
+#   initramfs.sh demo OUT    the make-run demonstration
+. "$(dirname "$0")/lib.sh"
+
+job=$1 out=$2
+st="$B/selftests/mm"
+gen="$B/gen_init_cpio"
+[ "$gen" -nt "$TREE/usr/gen_init_cpio.c" ] ||
+	gcc -O2 -o "$gen" "$TREE/usr/gen_init_cpio.c"
+
+stage="$B/initramfs-$job"
+rm -rf "$stage" && mkdir -p "$stage"
+list="$stage/cpio.list"
+{
+	for d in /bin /sbin /dev /proc /sys /tmp /tests /demo /harness /root; do
+		echo "dir $d 0755 0 0"
+	done
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "file /bin/busybox /bin/busybox 0755 0 0"
+	echo "file /bin/bash /bin/bash-static 0755 0 0"
+	echo "slink /bin/sh /bin/busybox 0777 0 0"
+	echo "file /init $H/guest/init 0755 0 0"
+	echo "$job" >"$stage/job"
+	echo "file /harness/job $stage/job 0644 0 0"
+} >"$list"
+
+case "$job" in
+tests)
+	: >"$stage/tests.list"
+	grep -v '^[[:space:]]*\(#\|$\)' "$H/selftests.list" >>"$stage/tests.list"
+	for t in $("$H/scripts/series-tests.sh"); do
+		echo "$t 600 $t" >>"$stage/tests.list"
+	done
+	awk '{print $3}' "$stage/tests.list" | sort -u | while read -r bin; do
+		[ -x "$st/$bin" ] || die "selftest $bin not built"
+		echo "file /tests/$bin $st/$bin 0755 0 0"
+	done >>"$list"
+	if [ -n "${EXTRA:-}" ]; then
+		[ -d "$EXTRA" ] || die "EXTRA=$EXTRA is not a directory"
+		for f in "$EXTRA"/*; do
+			[ -f "$f" ] && [ -x "$f" ] || continue
+			n=$(basename "$f")
+			echo "file /tests/extra-$n $f 0755 0 0" >>"$list"
+			echo "extra-$n 600 extra-$n" >>"$stage/tests.list"
+		done
+	fi
+	awk '$1 == "flaky" {print $2}' "$H/baseline" >"$stage/flaky"
+	echo "file /harness/tests.list $stage/tests.list 0644 0 0" >>"$list"
+	echo "file /harness/flaky $stage/flaky 0644 0 0" >>"$list"
+	;;
+demo)
+	gcc -O2 -Wall -Wextra -static -o "$stage/rmap-demo" "$H/demo/rmap-demo.c"
+	echo "file /demo/rmap-demo $stage/rmap-demo 0755 0 0" >>"$list"
+	;;
+*) die "unknown job $job" ;;
+esac
+
+"$gen" "$list" >"$out.tmp"
+mv "$out.tmp" "$out"
+say "initramfs ${out#"$TOP"/}: $(du -h "$out" | cut -f1)"

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Configure and build a guest kernel out of tree.
+#
+#   kernel.sh guest    build/out-guest/arch/x86/boot/bzImage (make check, make run)
+#   kernel.sh debug    build/out-debug/...  guest + KASAN   (make check-debug)
+#
+# The config is allnoconfig + kernel/configs/tiny-base.config + fragments,
+# merged by the kernel's scripts/kconfig/merge_config.sh.  A value that does
+# not survive (a dependency is missing) is an error.  Options that only exist
+# once the series adds them come from harness/configs/series-*.config and are
+# merged only when the tree defines the symbol.
+. "$(dirname "$0")/lib.sh"
+
+variant=${1:-guest}
+obj="$B/out-$variant"
+frags=("$TREE/kernel/configs/tiny-base.config" "$H/configs/guest.config")
+case "$variant" in
+guest) ;;
+debug) frags+=("$H/configs/debug.config") ;;
+*) die "unknown variant $variant" ;;
+esac
+for f in "$H"/configs/series-*.config; do
+	[ -f "$f" ] || continue
+	sym=$(sed -n 's/^CONFIG_\([A-Z0-9_]*\)=.*/\1/p' "$f" | head -n1)
+	tree_has_symbol "$sym" && frags+=("$f")
+done
+# COWCTX=n|y lets `make check` build the same tree with the option off/on.
+extra="$B/cowctx-$variant.config"
+: >"$extra"
+if [ -n "${COWCTX:-}" ] && tree_has_symbol COW_CONTEXT_ANON_RMAP; then
+	if [ "$COWCTX" = y ]; then
+		echo CONFIG_COW_CONTEXT_ANON_RMAP=y >"$extra"
+	else
+		echo "# CONFIG_COW_CONTEXT_ANON_RMAP is not set" >"$extra"
+	fi
+fi
+frags+=("$extra")
+
+mkdir -p "$obj"
+# Re-merge only when a fragment changed, so a warm build reuses .config.
+stamp="$obj/.harness-config-sum"
+sum=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
+if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+	say "merging config for $variant: ${frags[*]##*/}"
+	(cd "$TREE" && scripts/kconfig/merge_config.sh -n -O "$obj" "${frags[@]}") \
+		>"$obj/merge_config.log" 2>&1 || { cat "$obj/merge_config.log"; die "merge_config failed"; }
+	if grep -A3 -E '^Value requested for' "$obj/merge_config.log" | grep -q .; then
+		grep -A3 -E '^Value requested for' "$obj/merge_config.log" >&2
+		die "config values above were requested but not taken (see $obj/merge_config.log)"
+	fi
+	echo "$sum" >"$stamp"
+fi
+
+say "building $variant kernel in ${obj#"$TOP"/}"
+make -s -C "$TREE" O="$obj" CC="$KCC" -j"$JOBS" bzImage
+ls -l "$obj/arch/x86/boot/bzImage" | awk '{print "==> bzImage " $5 " bytes"}' >&2

@@ -1,0 +1,47 @@
+# shellcheck shell=bash
+# Common settings for the harness scripts.  Sourced, never run.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+H="$TOP/harness"
+B="$TOP/build"
+TREE="$B/linux"
+# shellcheck source=../base.conf
+. "$H/base.conf"
+
+export ARCH=x86_64
+JOBS=${JOBS:-$(nproc)}
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-10G}
+# Compilers are wrapped in ccache; CC must reach kbuild as a make variable.
+KCC="ccache gcc"
+PY=/usr/bin/python3
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+loud() {
+	printf '\n%s\n' '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!' >&2
+	printf '!!! %s\n' "$@" >&2
+	printf '%s\n\n' '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!' >&2
+}
+
+# Patches of the series, in order, without the cover letter.
+series_files() {
+	find "$TOP/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
+		! -name '0000-cover-letter.patch' | LC_ALL=C sort
+}
+
+# Commands for git that must give the same ids everywhere.
+fixed_git() {
+	GIT_AUTHOR_NAME="$BASE_IDENT_NAME" GIT_AUTHOR_EMAIL="$BASE_IDENT_EMAIL" \
+	GIT_COMMITTER_NAME="$BASE_IDENT_NAME" GIT_COMMITTER_EMAIL="$BASE_IDENT_EMAIL" \
+	GIT_AUTHOR_DATE="$BASE_DATE" GIT_COMMITTER_DATE="$BASE_DATE" \
+		git -C "$TREE" -c core.autocrlf=false -c core.fileMode=true \
+		-c advice.detachedHead=false "$@"
+}
+
+# Did the series add a Kconfig symbol?  Lets the harness enable options that
+# only exist once the series provides them.
+tree_has_symbol() {
+	grep -rqs --include='Kconfig*' -E "^[[:space:]]*(menu)?config[[:space:]]+$1\$" "$TREE"
+}

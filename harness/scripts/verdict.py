@@ -1,0 +1,213 @@
+#!/usr/bin/python3
+"""One verdict over everything a harness run produced.
+
+Reads KUnit results (kunit.py --json), guest console logs with TAP between
+markers, checkpatch results, and harness/baseline.  Every test result,
+every console log and every patch is one item; prints a summary and ends
+with the line `N passed, N failed`.  Exit status 1 on any failure.
+
+A console fails on any kernel splat (WARNING:, BUG:, Oops, panic, lockdep,
+KASAN, UBSAN, hung task, RCU stall, stack dump) even if every test passed,
+and on a guest that did not finish.
+"""
+import argparse
+import json
+import re
+import sys
+
+SPLAT = re.compile(
+    r'WARNING:|BUG:|Oops|Kernel panic|general protection fault|'
+    r'possible circular locking|possible recursive locking|'
+    r'inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|'
+    r'rcu: INFO:|detected stalls? on CPU|KASAN:|UBSAN:|kernel BUG at|'
+    r'Call Trace:|unreferenced object')
+# Counters in /sys/kernel/debug/cow_context/stats that must stay zero.
+ZERO_STATS = ('reach_fail', 'xcheck_missed')
+
+passed, failed, notes = [], [], []
+
+
+def ok(item, why=''):
+    passed.append(item)
+    print(f'PASS  {item}' + (f'  ({why})' if why else ''))
+
+
+def bad(item, why):
+    failed.append(item)
+    print(f'FAIL  {item}  ({why})')
+
+
+def read_baseline(path):
+    base = {}
+    for line in open(path):
+        line = line.strip()
+        if not line or line.startswith('#'):
+            continue
+        kind, name, reason = (line.split(None, 2) + [''])[:3]
+        base[name] = (kind, reason)
+    return base
+
+
+def judge(item, status, base, detail=''):
+    """status: pass, fail, skip, flaky (passed on rerun)."""
+    kind, reason = base.get(item, (None, ''))
+    if status == 'pass':
+        ok(item, 'baseline says it fails there; update harness/baseline'
+           if kind == 'fail' else '')
+    elif status == 'flaky':
+        if kind == 'flaky':
+            ok(item, 'FLAKY: failed once, passed on rerun; ' + reason)
+            notes.append(f'flaky: {item}')
+        else:
+            bad(item, 'failed, then passed on rerun, but is not listed flaky')
+    elif status == 'skip':
+        if kind == 'skip':
+            ok(item, 'expected skip: ' + reason)
+        else:
+            bad(item, 'skipped, and the baseline does not expect it' +
+                (f': {detail}' if detail else ''))
+    else:
+        if kind == 'fail':
+            ok(item, 'expected failure on the base: ' + reason)
+            notes.append(f'expected failure: {item}')
+        else:
+            bad(item, detail or 'failed')
+
+
+def kunit(path, base):
+    try:
+        data = json.load(open(path))
+    except (OSError, ValueError) as e:
+        bad('kunit', f'no KUnit results: {e}')
+        return
+
+    def walk(group, prefix):
+        for case in group.get('test_cases', []):
+            st = case.get('status', 'FAIL').upper()
+            st = {'PASS': 'pass', 'SKIP': 'skip'}.get(st, 'fail')
+            judge(f'kunit:{prefix}{case["name"]}', st, base)
+        for sub in group.get('sub_groups', []):
+            walk(sub, f'{sub["name"]}.')
+
+    n = len(passed) + len(failed)
+    walk(data, '')
+    if len(passed) + len(failed) == n:
+        bad('kunit', 'no test cases in the KUnit results')
+
+
+def console(label, path, base):
+    try:
+        lines = open(path, errors='replace').read().splitlines()
+    except OSError as e:
+        bad(f'{label}:console', f'no console log: {e}')
+        return
+    splats = [l for l in lines if SPLAT.search(l)]
+    if label == 'kunit':
+        done = any('kunit_shutdown' in l or re.match(r'\s*# Totals:', l)
+                   or 'reboot: ' in l for l in lines)
+    else:
+        done = any('=== GUEST DONE ===' in l for l in lines)
+    intap, plan, seen = False, None, {}
+    stats = {}
+    instats = False
+    for l in lines:
+        if '=== BEGIN TAP ===' in l:
+            intap = True
+            continue
+        if '=== END TAP ===' in l:
+            intap = False
+        if '=== BEGIN STATS ===' in l:
+            instats = True
+            continue
+        if '=== END STATS ===' in l:
+            instats = False
+        if instats:
+            f = l.split()
+            if len(f) == 3 and f[0] == 'cow_context':
+                stats[f[1]] = f[2]
+            continue
+        if not intap:
+            continue
+        m = re.match(r'1\.\.(\d+)$', l)
+        if m:
+            plan = int(m.group(1))
+        m = re.match(r'(not ok|ok) (\d+) (\S+)\s*(.*)$', l)
+        if not m:
+            continue
+        res, name, rest = m.group(1), m.group(3), m.group(4)
+        if 'SKIP' in rest:
+            st = 'skip'
+        elif res == 'not ok':
+            st = 'fail'
+        elif 'flaky' in rest:
+            st = 'flaky'
+        else:
+            st = 'pass'
+        seen[name] = (st, rest.lstrip('# '))
+    for name, (st, rest) in seen.items():
+        judge(name, st, base, rest)
+    if plan is not None and len(seen) != plan:
+        bad(f'{label}:tap', f'{len(seen)} results for a plan of {plan}')
+    elif label != 'kunit' and plan is None and 'tests' in label:
+        bad(f'{label}:tap', 'no TAP plan in the console')
+    for k in ZERO_STATS:
+        if k in stats and stats[k] != '0':
+            bad(f'{label}:cow_context:{k}', f'{k} = {stats[k]}')
+    if stats:
+        print(f'      {label} cow_context stats: ' +
+              ' '.join(f'{k}={v}' for k, v in stats.items()))
+    if not done:
+        bad(f'{label}:console', 'guest did not finish (hung, crashed or timed out); '
+            f'last line: {lines[-1] if lines else "<empty>"}')
+    elif splats:
+        bad(f'{label}:console', f'{len(splats)} kernel splat line(s), first: '
+            f'{splats[0].strip()}')
+    else:
+        ok(f'{label}:console', f'no splat in {len(lines)} lines')
+
+
+def checkpatch(path):
+    warnings = 0
+    for line in open(path):
+        f = line.split()
+        if len(f) != 4:
+            continue
+        name, e, w, c = f[0], int(f[1]), int(f[2]), int(f[3])
+        warnings += w + c
+        if e:
+            bad(f'checkpatch:{name}', f'{e} errors, {w} warnings, {c} checks')
+        else:
+            ok(f'checkpatch:{name}', f'{w} warnings, {c} checks' if w or c else '')
+    notes.append(f'checkpatch warnings+checks: {warnings}')
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--baseline', required=True)
+    ap.add_argument('--kunit-json')
+    ap.add_argument('--console', action='append', default=[],
+                    metavar='LABEL=PATH')
+    ap.add_argument('--checkpatch')
+    ap.add_argument('--failed-step', action='append', default=[])
+    a = ap.parse_args()
+    base = read_baseline(a.baseline)
+    for s in a.failed_step:
+        bad(f'step:{s}', 'could not be built or run; see the log above')
+    if a.checkpatch:
+        checkpatch(a.checkpatch)
+    if a.kunit_json:
+        kunit(a.kunit_json, base)
+    for c in a.console:
+        label, path = c.split('=', 1)
+        console(label, path, base)
+    print()
+    for n in notes:
+        print(f'note: {n}')
+    if failed:
+        print('failed: ' + ' '.join(failed))
+    print(f'{len(passed)} passed, {len(failed)} failed')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
