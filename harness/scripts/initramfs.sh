@@ -39,25 +39,27 @@ tests)
 		[ -x "$st/$bin" ] || die "selftest $bin not built"
 		echo "file /tests/$bin $st/$bin 0755 0 0"
 	done >>"$list"
-	if [ -n "${EXTRA:-}" ]; then
-		[ -d "$EXTRA" ] || die "EXTRA=$EXTRA is not a directory"
-		for f in "$EXTRA"/*; do
-			[ -f "$f" ] && [ -x "$f" ] || continue
-			n=$(basename "$f")
-			echo "file /tests/extra-$n $f 0755 0 0" >>"$list"
-			echo "extra-$n 600 extra-$n" >>"$stage/tests.list"
-		done
-	fi
-	awk '$1 == "flaky" {print $2}' "$H/baseline" >"$stage/flaky"
-	echo "file /harness/tests.list $stage/tests.list 0644 0 0" >>"$list"
-	echo "file /harness/flaky $stage/flaky 0644 0 0" >>"$list"
 	;;
 demo)
+	: >"$stage/tests.list"
 	gcc -O2 -Wall -Wextra -static -o "$stage/rmap-demo" "$H/demo/rmap-demo.c"
 	echo "file /demo/rmap-demo $stage/rmap-demo 0755 0 0" >>"$list"
 	;;
 *) die "unknown job $job" ;;
 esac
+# EXTRA=<dir>: its executables run as tests after the job's own.
+if [ -n "${EXTRA:-}" ]; then
+	[ -d "$EXTRA" ] || die "EXTRA=$EXTRA is not a directory"
+	for f in "$EXTRA"/*; do
+		[ -f "$f" ] && [ -x "$f" ] || continue
+		n=$(basename "$f")
+		echo "file /tests/extra-$n $(realpath "$f") 0755 0 0" >>"$list"
+		echo "extra-$n 600 extra-$n" >>"$stage/tests.list"
+	done
+fi
+awk '$1 == "flaky" {print $2}' "$H/baseline" >"$stage/flaky"
+echo "file /harness/tests.list $stage/tests.list 0644 0 0" >>"$list"
+echo "file /harness/flaky $stage/flaky 0644 0 0" >>"$list"
 
 "$gen" "$list" >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -20,7 +20,7 @@ set +e
 (cd "$TREE" && $PY tools/testing/kunit/kunit.py run --arch=x86_64 \
 	--qemu_config "$H/kunit/qemu_x86_64_tcg.py" --build_dir "$B/kunit" \
 	--make_options "CC=$KCC" --jobs "$JOBS" --timeout 600 \
-	--json "$B/kunit/results.json" "${cfgs[@]}") 2>&1 | tee "$B/logs/kunit.log"
+	--json="$B/kunit/results.json" "${cfgs[@]}") 2>&1 | tee "$B/logs/kunit.log"
 rc=${PIPESTATUS[0]}
 set -e
 say "kunit.py exit status $rc"
