@@ -13,6 +13,28 @@
 kernel=$1 initrd=$2 log=$3 limit=$4
 cmdline="console=ttyS0 loglevel=7 panic=-1 oops=panic slab_nomerge ${KERNEL_ARGS:-}"
 say "booting ${kernel#"$TOP"/} (timeout ${limit}s) cmdline: $cmdline"
+# Watchdog: a guest that prints nothing for IDLE seconds is hung; end it
+# rather than waiting for the overall limit.
+idle=${IDLE:-900}
+: >"$log"
+(
+	last=-1 still=0
+	while sleep 15; do
+		size=$(stat -c %s "$log" 2>/dev/null || echo 0)
+		if [ "$size" = "$last" ]; then
+			still=$((still + 15))
+			if [ $still -ge "$idle" ]; then
+				echo "HARNESS: guest printed nothing for ${idle}s, killing it" >>"$log"
+				pkill -f -- "-initrd $initrd" || true
+				exit 0
+			fi
+		else
+			still=0 last=$size
+		fi
+	done
+) &
+watchdog=$!
+trap 'kill $watchdog 2>/dev/null || true' EXIT
 set +e
 timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu max -machine q35 \
@@ -23,7 +45,7 @@ timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
 	-numa node,nodeid=1,cpus=2-3,memdev=m1 \
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
 	-nodefaults -nographic -serial stdio -no-reboot </dev/null 2>&1 |
-	tr -d '\r' | tee "$log" | {
+	stdbuf -oL tr -d '\r' | tee -a "$log" | {
 		# QUIET=1: show progress (results, splats) rather than the whole console
 		if [ -n "${QUIET:-}" ]; then
 			grep --line-buffered -E '^(not )?ok [0-9]|^# \[(RUN|FLAKY)\]|^harness:|WARNING:|BUG:|Kernel panic|HARNESS' || true

@@ -19,7 +19,24 @@ for t in "${bins[@]}" "${added[@]}"; do targets+=("$out/$t"); done
 say "building ${#targets[@]} selftests"
 # 6.12.117's khugepaged.c uses KSFT_SKIP without including kselftest.h:
 # define it to kselftest.h's value (an identical redefinition is legal C).
-make -s -C "$TREE/tools/testing/selftests/mm" -j"$JOBS" \
-	OUTPUT="$out" KHDR_INCLUDES="-isystem $B/headers/include" \
-	CC=gcc EXTRA_CFLAGS="-static -DKSFT_SKIP=4" LDFLAGS=-static \
-	"${targets[@]}"
+mm="$TREE/tools/testing/selftests/mm"
+mkvars=(OUTPUT="$out" KHDR_INCLUDES="-isystem $B/headers/include"
+	CC=gcc EXTRA_CFLAGS="-static -DKSFT_SKIP=4" LDFLAGS=-static)
+make -s -C "$mm" -j"$JOBS" "${mkvars[@]}" "${targets[@]}"
+
+# harness/selftest-fixes/<test>.patch: harness-side changes to a base test
+# that do not change what it checks (see each patch's header).  The test
+# is rebuilt from a patched copy of its source with the Makefile's own
+# compile command; the kernel tree is not touched.
+for fix in "$H"/selftest-fixes/*.patch; do
+	[ -f "$fix" ] || continue
+	t=$(basename "$fix" .patch)
+	[ -e "$out/$t" ] || continue
+	src="$B/selftests/src"
+	mkdir -p "$src"
+	cp "$mm/$t.c" "$src/$t.c"
+	patch -s -p5 -t -d "$src" <"$fix" || die "harness/selftest-fixes/$t.patch does not apply"
+	cmd=$(make -s -n -B -C "$mm" "${mkvars[@]}" "$out/$t" | grep -E "^gcc .* $t\.c ")
+	(cd "$mm" && eval "${cmd/ $t.c / -iquote $mm $src/$t.c }")
+	say "built $t with harness/selftest-fixes/$t.patch"
+done
