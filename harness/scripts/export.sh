@@ -32,7 +32,7 @@ if [ "$n" -gt 0 ]; then
 	desc=$(printf '%s\n\n%s\n' "$title" "$blurb")
 	an=$(git -C "$TREE" log -1 --format=%an HEAD)
 	ae=$(git -C "$TREE" log -1 --format=%ae HEAD)
-	cd=$(git -C "$TREE" log -1 --format=%cI HEAD)
+	cd=$(git -C "$TREE" log -1 --format=%aI HEAD)
 	GIT_COMMITTER_NAME="$an" GIT_COMMITTER_EMAIL="$ae" GIT_COMMITTER_DATE="$cd" \
 	git -C "$TREE" -c branch.series.description="$desc" format-patch -q \
 		--cover-letter --cover-from-description=subject --zero-commit \

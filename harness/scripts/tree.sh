@@ -65,7 +65,18 @@ apply_from() { # apply series_files from index $1 (0-based)
 	done
 }
 
+# Debian's tarball carries a .gitignore that ignores every top-level path
+# ("/*"), so a new file the series adds could not be `git add`ed.  Drop
+# that block from the working copy only: skip-worktree keeps it out of
+# every commit and out of `git status`.
+unignore_debian() {
+	grep -qx '/\*' "$TREE/.gitignore" || return 0
+	git -C "$TREE" update-index --skip-worktree .gitignore
+	sed -i -e '/^# Debian packaging: ignore everything/,/^!\/debian\/$/d' "$TREE/.gitignore"
+}
+
 mkdir -p "$B"
+trap '[ -d "$TREE/.git" ] && unignore_debian' EXIT
 check_source
 if [ ! -d "$TREE/.git" ] || ! git -C "$TREE" rev-parse -q --verify base >/dev/null; then
 	rm -rf "$TREE"
