@@ -6,9 +6,8 @@
 #
 # The config is allnoconfig + kernel/configs/tiny-base.config + fragments,
 # merged by the kernel's scripts/kconfig/merge_config.sh.  A value that does
-# not survive (a dependency is missing) is an error.  Options that only exist
-# once the series adds them come from harness/configs/series-*.config and are
-# merged only when the tree defines the symbol.
+# not survive (a dependency is missing) is an error.  COWCTX=y|n sets
+# CONFIG_COW_CONTEXT_ANON_RMAP once the series defines it.
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-guest}
@@ -19,11 +18,6 @@ guest) ;;
 debug) frags+=("$H/configs/debug.config") ;;
 *) die "unknown variant $variant" ;;
 esac
-for f in "$H"/configs/series-*.config; do
-	[ -f "$f" ] || continue
-	sym=$(sed -n 's/^CONFIG_\([A-Z0-9_]*\)=.*/\1/p' "$f" | head -n1)
-	tree_has_symbol "$sym" && frags+=("$f")
-done
 # COWCTX=n|y lets `make check` build the same tree with the option off/on.
 extra="$B/cowctx-$variant.config"
 : >"$extra"
