@@ -1,28 +1,32 @@
 #!/usr/bin/env bash
 # Configure and build a guest kernel out of tree.
 #
-#   kernel.sh guest    build/out-guest/arch/x86/boot/bzImage (make check, make run)
-#   kernel.sh debug    build/out-debug/...  guest + KASAN   (make check-debug)
+#   kernel.sh guest      build/out-guest/arch/x86/boot/bzImage (make check, make run)
+#                        with CONFIG_COW_CONTEXT_ANON_RMAP=y
+#   kernel.sh guest-off  build/out-guest-off/...  the same with the option off
+#   kernel.sh debug      build/out-debug/...  guest + KASAN, option on (make check-debug)
 #
 # The config is allnoconfig + kernel/configs/tiny-base.config + fragments,
 # merged by the kernel's scripts/kconfig/merge_config.sh.  A value that does
-# not survive (a dependency is missing) is an error.  COWCTX=y|n sets
-# CONFIG_COW_CONTEXT_ANON_RMAP once the series defines it.
+# not survive (a dependency is missing) is an error.  The option is set only
+# once the series defines it; COWCTX=y|n overrides it for guest and debug.
+# Each variant has its own object directory, so switching costs nothing.
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-guest}
 obj="$B/out-$variant"
 frags=("$TREE/kernel/configs/tiny-base.config" "$H/configs/guest.config")
+cowctx=${COWCTX:-y}
 case "$variant" in
 guest) ;;
+guest-off) cowctx=n ;;
 debug) frags+=("$H/configs/debug.config") ;;
 *) die "unknown variant $variant" ;;
 esac
-# COWCTX=n|y lets `make check` build the same tree with the option off/on.
 extra="$B/cowctx-$variant.config"
 : >"$extra"
-if [ -n "${COWCTX:-}" ] && tree_has_symbol COW_CONTEXT_ANON_RMAP; then
-	if [ "$COWCTX" = y ]; then
+if tree_has_symbol COW_CONTEXT_ANON_RMAP; then
+	if [ "$cowctx" = y ]; then
 		echo CONFIG_COW_CONTEXT_ANON_RMAP=y >"$extra"
 	else
 		echo "# CONFIG_COW_CONTEXT_ANON_RMAP is not set" >"$extra"

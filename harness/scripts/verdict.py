@@ -48,16 +48,27 @@ def read_baseline(path):
     return base
 
 
-def judge(item, status, base, detail=''):
-    """status: pass, fail, skip, flaky (passed on rerun)."""
+def judge(item, status, base, detail='', shown=None):
+    """status: pass, fail, skip, flaky (passed on rerun).
+
+    item is the baseline name; shown, if given, is what the report calls
+    it (the same selftest runs on more than one guest kernel)."""
     kind, reason = base.get(item, (None, ''))
+    name = shown or item
+
+    def ok(_, why=''):
+        globals()['ok'](name, why)
+
+    def bad(_, why):
+        globals()['bad'](name, why)
+
     if status == 'pass':
         ok(item, 'baseline says it fails there; update harness/baseline'
            if kind == 'fail' else '')
     elif status == 'flaky':
         if kind == 'flaky':
             ok(item, 'FLAKY: failed once, passed on rerun; ' + reason)
-            notes.append(f'flaky: {item}')
+            notes.append(f'flaky: {name}')
         else:
             bad(item, 'failed, then passed on rerun, but is not listed flaky')
     elif status == 'skip':
@@ -69,7 +80,7 @@ def judge(item, status, base, detail=''):
     else:
         if kind == 'fail':
             ok(item, 'expected failure on the base: ' + reason)
-            notes.append(f'expected failure: {item}')
+            notes.append(f'expected failure: {name}')
         else:
             bad(item, detail or 'failed')
 
@@ -144,8 +155,9 @@ def console(label, path, base):
         else:
             st = 'pass'
         seen[name] = (st, rest.lstrip('# '))
+    tag = label.split('-', 1)[1] if label.startswith('selftests-') else label
     for name, (st, rest) in seen.items():
-        judge(name, st, base, rest)
+        judge(name, st, base, rest, shown=f'{tag}:{name}')
     if plan is not None and len(seen) != plan:
         bad(f'{label}:tap', f'{len(seen)} results for a plan of {plan}')
     elif label.startswith('selftests') and plan is None:
