@@ -16,7 +16,8 @@ for p in "$tmp"/*.patch; do
 	[ -f "$p" ] || continue
 	n=$((n + 1))
 	name=$(basename "$p")
-	out=$(cd "$TREE" && perl scripts/checkpatch.pl --strict --no-summary-file --color=never "$p" 2>&1 || true)
+	# PATH: spdxcheck.py must run under Debian's python3, which has python3-ply and python3-git.
+	out=$(cd "$TREE" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --no-summary-file --color=never "$p" 2>&1 || true)
 	printf '### %s\n%s\n\n' "$name" "$out" >>"$B/logs/checkpatch.log"
 	total=$(echo "$out" | sed -n 's/^total: \([0-9]*\) errors, \([0-9]*\) warnings, \([0-9]*\) checks.*/\1 \2 \3/p' | tail -n1)
 	[ -n "$total" ] || total="1 0 0"	# checkpatch itself failed: count as an error

@@ -5,7 +5,7 @@
 
 pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils rsync
-	kmod pkg-config python3 git ccache perl gawk
+	kmod pkg-config python3 python3-ply python3-git git ccache perl gawk
 	qemu-system-x86 qemu-system-data
 	busybox-static bash-static
 	libnuma-dev liburing-dev libcap-dev
