@@ -2,10 +2,10 @@
 # builds, boots and tests it.  `make help` lists the targets.
 
 S := harness/scripts
-export EXTRA KERNEL_ARGS V JOBS COWCTX
+export EXTRA KERNEL_ARGS V JOBS COWCTX VARIANTS ONLY
 
 .PHONY: help deps tree tree-reset export kernel kernel-debug kunit \
-	selftests checkpatch check check-debug run clean distclean
+	selftests checkpatch check check-debug bisect-check run clean distclean
 
 help:
 	@echo 'cow_context harness: Debian linux-source-6.12 + patches/, built and tested in QEMU (TCG)'
@@ -23,10 +23,13 @@ help:
 	@echo '  make kunit        KUnit only'
 	@echo '  make selftests    guest kernel + mm selftests only'
 	@echo '  make checkpatch   checkpatch --strict on every patch'
+	@echo '  make bisect-check every patch compiles (-Werror) with the option on and off'
 	@echo '  make clean        remove build outputs, keep build/linux'
 	@echo '  make distclean    remove build/ entirely (kernel work not exported is lost)'
 	@echo
-	@echo 'Variables: EXTRA=<dir> (add its executables as tests), KERNEL_ARGS=...'
+	@echo 'Variables: EXTRA=<dir> (add its executables as tests), ONLY=<regex> (run only'
+	@echo '  the matching selftests), VARIANTS="guest guest-off" (the guest kernels to test),'
+	@echo '  KERNEL_ARGS=...'
 	@echo '  (append to the guest command line), V=1 (whole guest console),'
 	@echo '  JOBS=N (default: nproc).  Logs: build/logs/.'
 
@@ -65,6 +68,9 @@ check: tree
 
 check-debug: tree
 	@$(S)/check.sh debug
+
+bisect-check: tree
+	@$(S)/bisect-build.sh
 
 run: tree
 	@$(S)/run.sh

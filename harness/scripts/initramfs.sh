@@ -57,6 +57,12 @@ if [ -n "${EXTRA:-}" ]; then
 		echo "extra-$n 600 extra-$n" >>"$stage/tests.list"
 	done
 fi
+# ONLY=<regex>: keep only the tests whose name matches (a quick run).
+if [ -n "${ONLY:-}" ]; then
+	awk -v re="$ONLY" '$1 ~ re' "$stage/tests.list" >"$stage/tests.only"
+	mv "$stage/tests.only" "$stage/tests.list"
+	[ -s "$stage/tests.list" ] || die "ONLY=$ONLY matches no test"
+fi
 awk '$1 == "flaky" {print $2}' "$H/baseline" >"$stage/flaky"
 echo "file /harness/tests.list $stage/tests.list 0644 0 0" >>"$list"
 echo "file /harness/flaky $stage/flaky 0644 0 0" >>"$list"

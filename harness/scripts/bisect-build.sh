@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Check that every patch of the series builds with
+# CONFIG_COW_CONTEXT_ANON_RMAP on and off (make bisect-check).
+#
+# For each commit in base..HEAD of build/linux, in a separate worktree
+# (build/bisect-tree) so that build/linux is not touched, compile with -Werror
+# every object the series touches anywhere (the .c files changed in
+# base..HEAD that the guest config builds), against the guest config with
+# the option on and off.  Headers changed by the series are covered by the
+# objects that include them.  Linking is checked by the normal builds at
+# HEAD (make check).
+. "$(dirname "$0")/lib.sh"
+
+wt="$B/bisect-tree"
+log="$B/logs/bisect-build.log"
+mkdir -p "$B/logs"
+: >"$log"
+for v in guest guest-off; do
+	[ -f "$B/out-$v/.config" ] || die "no $B/out-$v/.config: run make check (or kernel.sh $v) first"
+done
+
+if [ ! -d "$wt/.git" ] && [ ! -f "$wt/.git" ]; then
+	rm -rf "$wt"
+	git -C "$TREE" worktree add -q --detach "$wt" base
+fi
+# the worktree shares the Debian .gitignore workaround's skip-worktree state
+mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..HEAD)
+mapfile -t files < <(git -C "$TREE" diff --name-only base HEAD -- '*.c' |
+	grep -v '^tools/' | grep -v '^Documentation/' || true)
+fail=0
+n=0
+for c in "${commits[@]}"; do
+	n=$((n + 1))
+	git -C "$wt" checkout -q --detach "$c"
+	subj=$(git -C "$wt" log -1 --format=%s "$c")
+	for v in guest guest-off; do
+		obj="$B/out-bisect-$v"
+		mkdir -p "$obj"
+		cp "$B/out-$v/.config" "$obj/.config"
+		objs=()
+		for f in "${files[@]}"; do
+			[ -f "$wt/$f" ] && objs+=("${f%.c}.o")
+		done
+		echo "### [$n/${#commits[@]}] $subj ($v): ${objs[*]}" >>"$log"
+		if (cd "$wt" && make -s O="$obj" CC="$KCC" -j"$JOBS" olddefconfig >/dev/null &&
+		    make -s O="$obj" CC="$KCC" -j"$JOBS" KCFLAGS=-Werror "${objs[@]}") >>"$log" 2>&1; then
+			say "[$n/${#commits[@]}] $v ok: $subj"
+		else
+			say "[$n/${#commits[@]}] $v FAILED: $subj (see ${log#"$TOP"/})"
+			fail=1
+		fi
+	done
+done
+[ $fail -eq 0 ] && say "every patch builds with the option on and off" || exit 1
