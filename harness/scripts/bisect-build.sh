@@ -23,7 +23,6 @@ if [ ! -d "$wt/.git" ] && [ ! -f "$wt/.git" ]; then
 	rm -rf "$wt"
 	git -C "$TREE" worktree add -q --detach "$wt" base
 fi
-# the worktree shares the Debian .gitignore workaround's skip-worktree state
 mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..HEAD)
 mapfile -t files < <(git -C "$TREE" diff --name-only base HEAD -- '*.c' |
 	grep -v '^tools/' | grep -v '^Documentation/' || true)

@@ -19,9 +19,11 @@ what=${1:-all}
 S="$H/scripts"
 L="$B/logs"
 mkdir -p "$L"
+has_cowctx=0
+tree_has_symbol COW_CONTEXT_ANON_RMAP && has_cowctx=1
 if [ "$what" = debug ]; then
 	variants=debug
-elif tree_has_symbol COW_CONTEXT_ANON_RMAP; then
+elif [ $has_cowctx = 1 ]; then
 	variants=${VARIANTS:-guest guest-off}
 else
 	variants=guest
@@ -58,7 +60,7 @@ if [ ${#built[@]} -gt 0 ] &&
 		limit=2400
 		[ "$variant" = debug ] && limit=5400
 		mode=
-		[ "$variant" != guest-off ] && tree_has_symbol COW_CONTEXT_ANON_RMAP &&
+		[ "$variant" != guest-off ] && [ $has_cowctx = 1 ] &&
 			mode=cow_context=shadow
 		KERNEL_ARGS="$mode ${KERNEL_ARGS:-}" \
 		QUIET=$([ -n "${V:-}" ] || echo 1) step "boot:selftests-$variant" "$S/boot.sh" \

@@ -10,9 +10,6 @@ cfgs=(--kunitconfig "$H/kunit/.kunitconfig")
 while read -r f; do
 	[ -n "$f" ] && cfgs+=(--kunitconfig "$TREE/$f")
 done < <(git -C "$TREE" diff --name-only --diff-filter=AM base HEAD -- '*.kunitconfig' '*/.kunitconfig')
-if [ -n "${COWCTX:-}" ] && tree_has_symbol COW_CONTEXT_ANON_RMAP; then
-	[ "$COWCTX" = y ] && cfgs+=(--kconfig_add CONFIG_COW_CONTEXT_ANON_RMAP=y)
-fi
 
 say "kunit.py run --arch=x86_64 ${cfgs[*]##*/}"
 rm -f "$B/kunit/results.json"

@@ -55,34 +55,27 @@ def judge(item, status, base, detail='', shown=None):
     it (the same selftest runs on more than one guest kernel)."""
     kind, reason = base.get(item, (None, ''))
     name = shown or item
-
-    def ok(_, why=''):
-        globals()['ok'](name, why)
-
-    def bad(_, why):
-        globals()['bad'](name, why)
-
     if status == 'pass':
-        ok(item, 'baseline says it fails there; update harness/baseline'
+        ok(name, 'baseline says it fails there; update harness/baseline'
            if kind == 'fail' else '')
     elif status == 'flaky':
         if kind == 'flaky':
-            ok(item, 'FLAKY: failed once, passed on rerun; ' + reason)
+            ok(name, 'FLAKY: failed once, passed on rerun; ' + reason)
             notes.append(f'flaky: {name}')
         else:
-            bad(item, 'failed, then passed on rerun, but is not listed flaky')
+            bad(name, 'failed, then passed on rerun, but is not listed flaky')
     elif status == 'skip':
         if kind == 'skip':
-            ok(item, 'expected skip: ' + reason)
+            ok(name, 'expected skip: ' + reason)
         else:
-            bad(item, 'skipped, and the baseline does not expect it' +
+            bad(name, 'skipped, and the baseline does not expect it' +
                 (f': {detail}' if detail else ''))
     else:
         if kind == 'fail':
-            ok(item, 'expected failure on the base: ' + reason)
+            ok(name, 'expected failure on the base: ' + reason)
             notes.append(f'expected failure: {name}')
         else:
-            bad(item, detail or 'failed')
+            bad(name, detail or 'failed')
 
 
 def kunit(path, base):
