@@ -4,12 +4,15 @@
 #
 #   check.sh            checkpatch + KUnit + the selftests on two guest kernels
 #                       (lockdep, DEBUG_VM): CONFIG_COW_CONTEXT_ANON_RMAP=y
-#                       booted with cow_context=shadow, and the option off
+#                       booted with cow_context=shadow ("guest") and with
+#                       cow_context=primary ("guest-primary"), and the
+#                       option off ("guest-off")
 #   check.sh debug      the option-on guest plus KASAN: selftests only
-#   check.sh selftests  both guest kernels: selftests only
+#   check.sh selftests  all guest variants: selftests only
 #
-# VARIANTS="guest" (or "guest-off") limits the guests for a quick run.  Until
-# the series defines the option there is only one kernel to test: "guest".
+# VARIANTS="guest" (or "guest-primary", "guest-off") limits the guests for a
+# quick run.  Until the series defines the option there is only one kernel
+# to test: "guest".
 #
 # A step that cannot be built is a failed item, never a silent skip.
 # Ends with "N passed, N failed"; exit status 1 on any failure.
@@ -24,7 +27,7 @@ tree_has_symbol COW_CONTEXT_ANON_RMAP && has_cowctx=1
 if [ "$what" = debug ]; then
 	variants=debug
 elif [ $has_cowctx = 1 ]; then
-	variants=${VARIANTS:-guest guest-off}
+	variants=${VARIANTS:-guest guest-primary guest-off}
 else
 	variants=guest
 fi
@@ -48,9 +51,18 @@ if [ "$what" = all ]; then
 	step checkpatch "$S/checkpatch.sh" && args+=(--checkpatch "$L/checkpatch.txt")
 fi
 
+# guest-primary boots the option-on kernel (out-guest) in the other mode.
+kdir() { [ "$1" = guest-primary ] && echo guest || echo "$1"; }
 built=()
+done_k=" "
 for variant in $variants; do
-	step "build:$variant-kernel" "$S/kernel.sh" "$variant" && built+=("$variant")
+	k=$(kdir "$variant")
+	case "$done_k" in
+	*" $k "*) built+=("$variant"); continue ;;
+	esac
+	step "build:$k-kernel" "$S/kernel.sh" "$k" || continue
+	done_k+="$k "
+	built+=("$variant")
 done
 if [ ${#built[@]} -gt 0 ] &&
    step build:selftests "$S/selftests-build.sh" &&
@@ -62,9 +74,10 @@ if [ ${#built[@]} -gt 0 ] &&
 		mode=
 		[ "$variant" != guest-off ] && [ $has_cowctx = 1 ] &&
 			mode=cow_context=shadow
+		[ "$variant" = guest-primary ] && mode=cow_context=primary
 		KERNEL_ARGS="$mode ${KERNEL_ARGS:-}" \
 		QUIET=$([ -n "${V:-}" ] || echo 1) step "boot:selftests-$variant" "$S/boot.sh" \
-			"$B/out-$variant/arch/x86/boot/bzImage" "$B/initramfs-tests.cpio" \
+			"$B/out-$(kdir "$variant")/arch/x86/boot/bzImage" "$B/initramfs-tests.cpio" \
 			"$L/selftests-$variant.console" "$limit"
 		args+=(--console "selftests-$variant=$L/selftests-$variant.console")
 	done
