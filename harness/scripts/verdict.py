@@ -22,7 +22,7 @@ SPLAT = re.compile(
     r'rcu: INFO:|detected stalls? on CPU|KASAN:|UBSAN:|kernel BUG at|'
     r'Call Trace:|unreferenced object')
 # Counters in /sys/kernel/debug/cow_context/stats that must stay zero.
-ZERO_STATS = ('reach_fail', 'xcheck_missed')
+ZERO_STATS = ('reach_fail', 'xcheck_missed', 'audit_missed')
 
 passed, failed, notes = [], [], []
 
