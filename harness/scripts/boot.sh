@@ -56,4 +56,17 @@ timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
 rc=${PIPESTATUS[0]}
 set -e
 [ "$rc" -eq 124 ] && echo "HARNESS: guest did not finish within ${limit}s" | tee -a "$log"
+# QUIET hides test output; for a failed test show its last lines, so that
+# a CI log that keeps only the terminal says why it failed.
+if [ -n "${QUIET:-}" ]; then
+	awk -v keep="${FAIL_LINES:-60}" '
+	/^# \[RUN\] / { name = $3; sub(/:$/, "", name); n = 0; next }
+	/^# \[END\] / { next }
+	/^# / && name != "" { buf[n++ % keep] = $0; next }
+	/^not ok [0-9]+ / && $4 == name {
+		print "==> output of failed test " name " (last " keep " lines):"
+		for (i = (n > keep ? n - keep : 0); i < n; i++)
+			print buf[i % keep]
+	}' "$log"
+fi
 exit 0
