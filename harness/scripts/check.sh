@@ -7,7 +7,8 @@
 #                       booted with cow_context=shadow ("guest") and with
 #                       cow_context=primary ("guest-primary"), and the
 #                       option off ("guest-off")
-#   check.sh debug      the option-on guest plus KASAN: selftests only
+#   check.sh debug      the option-on guest plus KASAN: selftests only, in
+#                       both modes ("debug", "debug-primary")
 #   check.sh selftests  all guest variants: selftests only
 #
 # VARIANTS="guest" (or "guest-primary", "guest-off") limits the guests for a
@@ -26,6 +27,7 @@ has_cowctx=0
 tree_has_symbol COW_CONTEXT_ANON_RMAP && has_cowctx=1
 if [ "$what" = debug ]; then
 	variants=debug
+	[ $has_cowctx = 1 ] && variants=${VARIANTS:-debug debug-primary}
 elif [ $has_cowctx = 1 ]; then
 	variants=${VARIANTS:-guest guest-primary guest-off}
 else
@@ -51,8 +53,8 @@ if [ "$what" = all ]; then
 	step checkpatch "$S/checkpatch.sh" && args+=(--checkpatch "$L/checkpatch.txt")
 fi
 
-# guest-primary boots the option-on kernel (out-guest) in the other mode.
-kdir() { [ "$1" = guest-primary ] && echo guest || echo "$1"; }
+# X-primary boots kernel X (out-X) in the other mode.
+kdir() { echo "${1%-primary}"; }
 built=()
 done_k=" "
 for variant in $variants; do
@@ -70,11 +72,11 @@ if [ ${#built[@]} -gt 0 ] &&
 	for variant in "${built[@]}"; do
 		# 16 tests take ~8 min under TCG; KASAN roughly triples it.
 		limit=2400
-		[ "$variant" = debug ] && limit=5400
+		[ "$(kdir "$variant")" = debug ] && limit=5400
 		mode=
 		[ "$variant" != guest-off ] && [ $has_cowctx = 1 ] &&
 			mode=cow_context=shadow
-		[ "$variant" = guest-primary ] && mode=cow_context=primary
+		[ "$variant" != "$(kdir "$variant")" ] && mode=cow_context=primary
 		KERNEL_ARGS="$mode ${KERNEL_ARGS:-}" \
 		QUIET=$([ -n "${V:-}" ] || echo 1) step "boot:selftests-$variant" "$S/boot.sh" \
 			"$B/out-$(kdir "$variant")/arch/x86/boot/bzImage" "$B/initramfs-tests.cpio" \
