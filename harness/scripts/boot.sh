@@ -56,17 +56,37 @@ timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
 rc=${PIPESTATUS[0]}
 set -e
 [ "$rc" -eq 124 ] && echo "HARNESS: guest did not finish within ${limit}s" | tee -a "$log"
-# QUIET hides test output; for a failed test show its last lines, so that
-# a CI log that keeps only the terminal says why it failed.
+# QUIET hides test output; for a failed test show why it failed, so that
+# a CI log that keeps only part of the terminal says which case failed:
+# first each failed subcase with its own output (from its "[RUN]" line,
+# at most CASE_LINES lines), then the totals; if no subcase failed (a
+# crash, a timeout), the last FAIL_LINES lines.
 if [ -n "${QUIET:-}" ]; then
-	awk -v keep="${FAIL_LINES:-60}" '
+	awk -v keep="${FAIL_LINES:-40}" -v ckeep="${CASE_LINES:-25}" '
 	/^# \[RUN\] / { name = $3; sub(/:$/, "", name); n = 0; next }
 	/^# \[END\] / { next }
-	/^# / && name != "" { buf[n++ % keep] = $0; next }
+	/^# / && name != "" { line[n++] = $0; next }
 	/^not ok [0-9]+ / && $4 == name {
-		print "==> output of failed test " name " (last " keep " lines):"
-		for (i = (n > keep ? n - keep : 0); i < n; i++)
-			print buf[i % keep]
+		print "==> failed test " name ": failed subcases"
+		start = 0; shown = 0
+		for (i = 0; i < n; i++) {
+			if (line[i] ~ /^# # \[RUN\] /)
+				start = i
+			if (line[i] ~ /^# not ok /) {
+				from = (i - start >= ckeep ? i - ckeep + 1 : start)
+				for (j = from; j <= i; j++)
+					print line[j]
+				shown++
+			}
+			if (line[i] ~ /^# (# )?Totals:/)
+				print line[i]
+		}
+		if (!shown) {
+			print "==> no failed subcase; last " keep " lines of " name ":"
+			for (i = (n > keep ? n - keep : 0); i < n; i++)
+				print line[i]
+		}
+		print "==> end of " name
 	}' "$log"
 fi
 exit 0
