@@ -68,7 +68,7 @@ if [ -n "${QUIET:-}" ]; then
 	/^# / && name != "" { line[n++] = $0; next }
 	/^not ok [0-9]+ / && $4 == name {
 		print "==> failed test " name ": failed subcases"
-		start = 0; shown = 0
+		start = 0; shown = 0; totals = ""
 		for (i = 0; i < n; i++) {
 			if (line[i] ~ /^# # \[RUN\] /)
 				start = i
@@ -79,8 +79,10 @@ if [ -n "${QUIET:-}" ]; then
 				shown++
 			}
 			if (line[i] ~ /^# (# )?Totals:/)
-				print line[i]
+				totals = line[i]
 		}
+		if (shown && totals != "")
+			print totals
 		if (!shown) {
 			print "==> no failed subcase; last " keep " lines of " name ":"
 			for (i = (n > keep ? n - keep : 0); i < n; i++)
