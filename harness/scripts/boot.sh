@@ -48,7 +48,7 @@ timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
 	stdbuf -oL tr -d '\r' | tee -a "$log" | {
 		# QUIET=1: show progress (results, splats) rather than the whole console
 		if [ -n "${QUIET:-}" ]; then
-			grep --line-buffered -E '^(not )?ok [0-9]|^# \[(RUN|FLAKY)\]|^harness:|WARNING:|BUG:|Kernel panic|HARNESS' || true
+			grep --line-buffered -E '^(not )?ok [0-9]|^# \[(RUN|FLAKY|FLAKY-MISMATCH)\]|^harness:|WARNING:|BUG:|Kernel panic|HARNESS' || true
 		else
 			cat
 		fi

@@ -63,7 +63,29 @@ if [ -n "${ONLY:-}" ]; then
 	mv "$stage/tests.only" "$stage/tests.list"
 	[ -s "$stage/tests.list" ] || die "ONLY=$ONLY matches no test"
 fi
+# Flaky tests: /harness/flaky lists their names, /harness/flaky-sig/<name>
+# their failure signatures (harness/baseline flaky-sig lines), one ERE a
+# line for grep -E -f, each checked with the guest's busybox grep.
 awk '$1 == "flaky" {print $2}' "$H/baseline" >"$stage/flaky"
+mkdir "$stage/flaky-sig"
+echo "dir /harness/flaky-sig 0755 0 0" >>"$list"
+while read -r kind name re; do
+	[ "$kind" = flaky-sig ] || continue
+	case $name in */* | .* | '') die "harness/baseline: bad flaky-sig test name '$name'" ;; esac
+	grep -qx -- "$name" "$stage/flaky" ||
+		die "harness/baseline: flaky-sig $name, but $name is not listed flaky"
+	[ -n "$re" ] || die "harness/baseline: flaky-sig $name has no regex"
+	# (busybox compiles the regex on the first input line)
+	rc=0; echo | /bin/busybox grep -E -e "$re" >/dev/null 2>&1 || rc=$?
+	[ "$rc" -ne 0 ] || die "harness/baseline: flaky-sig $name matches an empty line: $re"
+	[ "$rc" -eq 1 ] || die "harness/baseline: flaky-sig $name: bad regex: $re"
+	printf '%s\n' "$re" >>"$stage/flaky-sig/$name"
+done <"$H/baseline"
+while read -r name; do
+	[ -s "$stage/flaky-sig/$name" ] ||
+		die "harness/baseline: flaky $name has no flaky-sig line (its failures would never be rerun)"
+	echo "file /harness/flaky-sig/$name $stage/flaky-sig/$name 0644 0 0" >>"$list"
+done <"$stage/flaky"
 echo "file /harness/tests.list $stage/tests.list 0644 0 0" >>"$list"
 echo "file /harness/flaky $stage/flaky 0644 0 0" >>"$list"
 

@@ -23,8 +23,17 @@ SPLAT = re.compile(
     r'Call Trace:|unreferenced object')
 # Counters in /sys/kernel/debug/cow_context/stats that must stay zero.
 ZERO_STATS = ('reach_fail', 'xcheck_missed', 'audit_missed')
+# With xcheck_rate 1 every anonymous rmap walk is sampled and must end in
+# one of these: compared, or not comparable for a reason the kernel names.
+COMPARED = ('xcheck_walks', 'xcheck_ksm_walks')
+UNCOMPARABLE = ('xcheck_unmapped', 'xcheck_contended')  # nothing to pin; a try_lock walk gave up
+BLIND = ('xcheck_overflow', 'xcheck_nomem')             # the check had no room: a blind spot
+# Walks still in flight when the guest reads the stats (background reclaim,
+# compaction): counted in "walks", not yet in a bucket.
+IN_FLIGHT = 8
 
 passed, failed, notes = [], [], []
+SIGS = {}
 
 
 def ok(item, why=''):
@@ -38,18 +47,25 @@ def bad(item, why):
 
 
 def read_baseline(path):
+    """{name: (kind, reason)}; flaky-sig lines (a flaky test's failure
+    signatures, which the guest matches) go to SIGS, {name: [ERE, ...]}."""
     base = {}
     for line in open(path):
         line = line.strip()
         if not line or line.startswith('#'):
             continue
         kind, name, reason = (line.split(None, 2) + [''])[:3]
-        base[name] = (kind, reason)
+        if kind == 'flaky-sig':
+            SIGS.setdefault(name, []).append(reason)
+        else:
+            base[name] = (kind, reason)
     return base
 
 
 def judge(item, status, base, detail='', shown=None):
-    """status: pass, fail, skip, flaky (passed on rerun).
+    """status: pass, fail, skip, flaky (passed on rerun).  A listed flaky
+    test's failure that the guest found not to be the recorded flake
+    (TAP "# flaky-mismatch: ...", not rerun) is a failure, said so.
 
     item is the baseline name; shown, if given, is what the report calls
     it (the same selftest runs on more than one guest kernel)."""
@@ -74,6 +90,15 @@ def judge(item, status, base, detail='', shown=None):
         if kind == 'fail':
             ok(name, 'expected failure on the base: ' + reason)
             notes.append(f'expected failure: {name}')
+        elif kind == 'flaky' and 'flaky-mismatch' in detail:
+            # The guest did not rerun it: not the failure the baseline records.
+            res, why = detail.split('# flaky-mismatch:', 1)
+            bad(name, f'{res.strip()}: FLAKY-MISMATCH, listed flaky but '
+                f'{why.strip().removeprefix("listed flaky, but ")} '
+                f'(recorded signature: {" | ".join(SIGS.get(item, []))})')
+        elif kind == 'flaky' and '# flaky: first run failed' in detail:
+            bad(name, detail.split('#', 1)[0].strip() + ': the first run failed '
+                'with the recorded flake, and the rerun failed too')
         else:
             bad(name, detail or 'failed')
 
@@ -158,6 +183,7 @@ def console(label, path, base):
     for k in ZERO_STATS:
         if k in stats and stats[k] != '0':
             bad(f'{label}:cow_context:{k}', f'{k} = {stats[k]}')
+    xcheck_accounting(label, stats)
     if stats:
         print(f'      {label} cow_context stats: ' +
               ' '.join(f'{k}={v}' for k, v in stats.items()))
@@ -169,6 +195,32 @@ def console(label, path, base):
             f'{splats[0].strip()}')
     else:
         ok(f'{label}:console', f'no splat in {len(lines)} lines')
+
+
+def xcheck_accounting(label, stats):
+    """A run must compare every walk it made, or name why it could not."""
+    if stats.get('xcheck_rate') != '1' or 'walks' not in stats:
+        return
+    try:
+        n = {k: int(stats.get(k, 0)) for k in
+             ('walks',) + COMPARED + UNCOMPARABLE + BLIND}
+    except ValueError:
+        bad(f'{label}:cow_context:xcheck', f'unreadable stats: {stats}')
+        return
+    compared = sum(n[k] for k in COMPARED)
+    blind = sum(n[k] for k in BLIND)
+    other = sum(n[k] for k in UNCOMPARABLE)
+    lost = n['walks'] - compared - other - blind
+    item = f'{label}:cow_context:xcheck'
+    why = (f'{compared} of {n["walks"]} walks compared; not comparable: ' +
+           ', '.join(f'{k} {n[k]}' for k in UNCOMPARABLE) +
+           '; blind: ' + ', '.join(f'{k} {n[k]}' for k in BLIND))
+    if blind:
+        bad(item, 'compared fewer walks than it made: ' + why)
+    elif lost > IN_FLIGHT or lost < 0:
+        bad(item, f'{lost} walks in no bucket: ' + why)
+    else:
+        ok(item, why)
 
 
 def checkpatch(path):
