@@ -8,7 +8,8 @@
 #                       cow_context=primary ("guest-primary"), and the
 #                       option off ("guest-off")
 #   check.sh debug      the option-on guest plus KASAN: selftests only, in
-#                       both modes ("debug", "debug-primary")
+#                       both modes ("debug", "debug-primary"); VARIANTS=
+#                       "debug-off" adds the KASAN guest with the option off
 #   check.sh selftests  all guest variants: selftests only
 #
 # VARIANTS="guest" (or "guest-primary", "guest-off") limits the guests for a
@@ -72,10 +73,11 @@ if [ ${#built[@]} -gt 0 ] &&
 	for variant in "${built[@]}"; do
 		# 16 tests take ~8 min under TCG; KASAN roughly triples it.
 		limit=2400
-		[ "$(kdir "$variant")" = debug ] && limit=5400
+		case $(kdir "$variant") in debug*) limit=5400 ;; esac
 		mode=
-		[ "$variant" != guest-off ] && [ $has_cowctx = 1 ] &&
-			mode=cow_context=shadow
+		case $variant in *-off) ;; *)
+			[ $has_cowctx = 1 ] && mode=cow_context=shadow ;;
+		esac
 		[ "$variant" != "$(kdir "$variant")" ] && mode=cow_context=primary
 		KERNEL_ARGS="$mode ${KERNEL_ARGS:-}" \
 		QUIET=$([ -n "${V:-}" ] || echo 1) step "boot:selftests-$variant" "$S/boot.sh" \

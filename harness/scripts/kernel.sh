@@ -5,6 +5,7 @@
 #                        with CONFIG_COW_CONTEXT_ANON_RMAP=y
 #   kernel.sh guest-off  build/out-guest-off/...  the same with the option off
 #   kernel.sh debug      build/out-debug/...  guest + KASAN, option on (make check-debug)
+#   kernel.sh debug-off  build/out-debug-off/...  the same with the option off
 #
 # The config is allnoconfig + kernel/configs/tiny-base.config + fragments,
 # merged by the kernel's scripts/kconfig/merge_config.sh.  A value that does
@@ -21,6 +22,7 @@ case "$variant" in
 guest) ;;
 guest-off) cowctx=n ;;
 debug) frags+=("$H/configs/debug.config") ;;
+debug-off) frags+=("$H/configs/debug.config"); cowctx=n ;;
 *) die "unknown variant $variant" ;;
 esac
 extra="$B/cowctx-$variant.config"
