@@ -32,15 +32,20 @@ for c in "${commits[@]}"; do
 	n=$((n + 1))
 	git -C "$wt" checkout -q --detach "$c"
 	subj=$(git -C "$wt" log -1 --format=%s "$c")
-	for v in guest guest-off; do
+	for v in guest guest-off guest-nodebug; do
 		obj="$B/out-bisect-$v"
+		src=${v%-nodebug}
 		mkdir -p "$obj"
-		cp "$B/out-$v/.config" "$obj/.config"
+		cp "$B/out-$src/.config" "$obj/.config"
+		# the production-like build: no VM_* checks, no lockdep
+		[ "$v" = "$src" ] || "$wt/scripts/config" --file "$obj/.config" \
+			--disable DEBUG_VM --disable PROVE_LOCKING \
+			--disable DEBUG_ATOMIC_SLEEP
 		objs=()
 		# only what this config builds: the objects its full build at
 		# HEAD produced (mm/cow_context.o is not built with the option off)
 		for f in "${files[@]}"; do
-			[ -f "$wt/$f" ] && [ -f "$B/out-$v/${f%.c}.o" ] && objs+=("${f%.c}.o")
+			[ -f "$wt/$f" ] && [ -f "$B/out-$src/${f%.c}.o" ] && objs+=("${f%.c}.o")
 		done
 		echo "### [$n/${#commits[@]}] $subj ($v): ${objs[*]}" >>"$log"
 		if (cd "$wt" && make -s O="$obj" CC="$KCC" -j"$JOBS" olddefconfig >/dev/null &&
@@ -52,4 +57,4 @@ for c in "${commits[@]}"; do
 		fi
 	done
 done
-[ $fail -eq 0 ] && say "every patch builds with the option on and off" || exit 1
+[ $fail -eq 0 ] && say "every patch builds with the option on and off, and on without DEBUG_VM" || exit 1
