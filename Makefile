@@ -2,10 +2,11 @@
 # builds, boots and tests it.  `make help` lists the targets.
 
 S := harness/scripts
-export EXTRA KERNEL_ARGS V JOBS COWCTX VARIANTS ONLY
+export EXTRA KERNEL_ARGS V JOBS COWCTX VARIANTS ONLY BENCH_ONLY BENCH_RUNS \
+	BENCH_SCALE BENCH_DEBUG
 
 .PHONY: help deps tree tree-reset export kernel kernel-debug kunit \
-	selftests checkpatch check check-debug bisect-check run clean distclean
+	selftests checkpatch check check-debug bisect-check bench run clean distclean
 
 help:
 	@echo 'cow_context harness: Debian linux-source-6.12 + patches/, built and tested in QEMU (TCG)'
@@ -15,6 +16,9 @@ help:
 	@echo '  make check        checkpatch --strict, KUnit (kunit.py), mm selftests in the guest;'
 	@echo '                    ends with "N passed, N failed", non-zero exit on any failure'
 	@echo '  make check-debug  the selftests on a KASAN guest kernel (slower)'
+	@echo '  make bench        production-like kernels, stock and patched (each mode),'
+	@echo '                    booted in turn, workloads harness/bench/: medians, ratios,'
+	@echo '                    build/bench/{table.txt,results.json,results.csv,*.png}'
 	@echo
 	@echo '  make tree         build/linux: base commit (tag base) + git am patches/'
 	@echo '  make tree-reset   drop build/linux commits and re-apply patches/'
@@ -29,9 +33,11 @@ help:
 	@echo
 	@echo 'Variables: EXTRA=<dir> (add its executables as tests), ONLY=<regex> (run only'
 	@echo '  the matching selftests), VARIANTS="guest guest-off" (the guest kernels to test),'
-	@echo '  KERNEL_ARGS=...'
-	@echo '  (append to the guest command line), V=1 (whole guest console),'
+	@echo '  KERNEL_ARGS=... (append to the guest command line), V=1 (whole guest console),'
 	@echo '  JOBS=N (default: nproc).  Logs: build/logs/.'
+	@echo '  make bench: BENCH_ONLY=<regex> (workloads, e.g. "W2|W5"), BENCH_RUNS=N (boots'
+	@echo '  per kernel, default 5), BENCH_SCALE=F (iteration counts), BENCH_DEBUG=1 (the'
+	@echo '  test kernels instead: what the checks cost; build/bench-debug/).'
 
 deps:
 	@$(S)/deps.sh
@@ -71,6 +77,9 @@ check-debug: tree
 
 bisect-check: tree
 	@$(S)/bisect-build.sh
+
+bench: tree
+	@$(S)/bench.sh
 
 run: tree
 	@$(S)/run.sh

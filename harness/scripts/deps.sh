@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install, with apt, everything the harness needs.  Quiet and quick when
-# everything is already there.
+# Install, with apt, everything the harness needs ("deps.sh bench": and
+# what make bench needs).  Quiet and quick when everything is there.
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(
@@ -10,6 +10,8 @@ pkgs=(
 	busybox-static bash-static
 	libnuma-dev liburing-dev libcap-dev
 )
+# make bench (deps.sh bench): the real-program workload and the plots
+[ "${1:-}" = bench ] && pkgs+=(stress-ng gnuplot-nox)
 
 missing=()
 for p in "${pkgs[@]}"; do

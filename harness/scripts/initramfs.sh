@@ -4,6 +4,9 @@
 #   initramfs.sh tests OUT   selftests (harness/selftests.list, tests the
 #                            series adds, executables of $EXTRA)
 #   initramfs.sh demo OUT    the make-run demonstration
+#   initramfs.sh bench OUT   the workloads of make bench: build/bench/bin/*
+#                            and stress-ng with its shared libraries, run as
+#                            $B/bench/bench.list says (written by bench.sh)
 . "$(dirname "$0")/lib.sh"
 
 job=$1 out=$2
@@ -16,7 +19,7 @@ stage="$B/initramfs-$job"
 rm -rf "$stage" && mkdir -p "$stage"
 list="$stage/cpio.list"
 {
-	for d in /bin /sbin /dev /proc /sys /tmp /tests /demo /harness /root; do
+	for d in /bin /sbin /dev /proc /sys /tmp /tests /demo /bench /harness /root; do
 		echo "dir $d 0755 0 0"
 	done
 	echo "nod /dev/console 0600 0 0 c 5 1"
@@ -44,6 +47,32 @@ demo)
 	: >"$stage/tests.list"
 	gcc -O2 -Wall -Wextra -static -o "$stage/rmap-demo" "$H/demo/rmap-demo.c"
 	echo "file /demo/rmap-demo $stage/rmap-demo 0755 0 0" >>"$list"
+	;;
+bench)
+	: >"$stage/tests.list"
+	[ -s "$B/bench/bench.list" ] || die "no $B/bench/bench.list: run bench.sh"
+	cp "$B/bench/bench.list" "$stage/bench.list"
+	echo "file /harness/bench.list $stage/bench.list 0644 0 0" >>"$list"
+	for f in "$B"/bench/bin/*; do
+		echo "file /bench/$(basename "$f") $f 0755 0 0" >>"$list"
+	done
+	# stress-ng is dynamically linked: its loader and libraries, at the
+	# paths ldd gives, in directories of their own
+	sng=$(command -v stress-ng) || die "stress-ng not installed (make bench installs it)"
+	echo "file /bench/stress-ng $sng 0755 0 0" >>"$list"
+	ldd "$sng" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' |
+		sort -u | while read -r lib; do
+		d=$(dirname "$lib")
+		echo "$d"
+		echo "file $lib $(realpath "$lib") 0755 0 0" >"$stage/lib.$(basename "$lib")"
+	done | sort -u | while read -r d; do
+		p=
+		for c in ${d//\// }; do
+			p+="/$c"
+			echo "dir $p 0755 0 0"
+		done
+	done | awk '!seen[$0]++' >>"$list"
+	cat "$stage"/lib.* >>"$list"
 	;;
 *) die "unknown job $job" ;;
 esac

@@ -6,6 +6,11 @@
 #   kernel.sh guest-off  build/out-guest-off/...  the same with the option off
 #   kernel.sh debug      build/out-debug/...  guest + KASAN, option on (make check-debug)
 #   kernel.sh debug-off  build/out-debug-off/...  the same with the option off
+#   kernel.sh bench      build/out-bench/...  production-like (make bench): the
+#                        guest config without checks.config (no DEBUG_VM,
+#                        lockdep or fault injection), option on
+#   kernel.sh bench-off  build/out-bench-off/...  the same with the option off:
+#                        the stock kernel
 #
 # The config is allnoconfig + kernel/configs/tiny-base.config + fragments,
 # merged by the kernel's scripts/kconfig/merge_config.sh.  A value that does
@@ -17,12 +22,15 @@
 variant=${1:-guest}
 obj="$B/out-$variant"
 frags=("$TREE/kernel/configs/tiny-base.config" "$H/configs/guest.config")
+checks="$H/configs/checks.config"
 cowctx=${COWCTX:-y}
 case "$variant" in
-guest) ;;
-guest-off) cowctx=n ;;
-debug) frags+=("$H/configs/debug.config") ;;
-debug-off) frags+=("$H/configs/debug.config"); cowctx=n ;;
+guest) frags+=("$checks") ;;
+guest-off) frags+=("$checks"); cowctx=n ;;
+debug) frags+=("$checks" "$H/configs/debug.config") ;;
+debug-off) frags+=("$checks" "$H/configs/debug.config"); cowctx=n ;;
+bench) ;;
+bench-off) cowctx=n ;;
 *) die "unknown variant $variant" ;;
 esac
 extra="$B/cowctx-$variant.config"
