@@ -59,8 +59,12 @@ def direction(unit):
 
 
 def ratio(unit, stock, patched):
+    """None where one side is zero or negative (a delta, a cost only one
+    kernel has): no ratio means anything there."""
+    if stock <= 0 or patched <= 0:
+        return None
     num, den = (stock, patched) if unit == 'bytes' else (patched, stock)
-    return num / den if den else None
+    return num / den
 
 
 def human(v):
