@@ -629,6 +629,37 @@ static inline void pagemap_count(const void *p, long n, long *present,
 	close(fd);
 }
 
+/*
+ * @rounds rounds of: read the @n pages at @p back (swapping them in and
+ * checking them, see check_filled()), then MADV_PAGEOUT them, timed.
+ * Sets the medians of the time per page and of the pages swapped out.
+ */
+static inline void timed_pageouts(char *p, long n, long tag, int rounds,
+				  double *ns_per_page, double *swapped_pages)
+{
+	double *ns = calloc(rounds, sizeof(double));
+	double *sw = calloc(rounds, sizeof(double));
+	long present, swapped;
+	uint64_t t0;
+	int i;
+
+	if (!ns || !sw)
+		bench_die("calloc");
+	for (i = 0; i < rounds; i++) {
+		check_filled(p, n, tag);
+		t0 = now_ns();
+		if (madvise(p, n * PG, MADV_PAGEOUT))
+			bench_die("madvise(MADV_PAGEOUT)");
+		ns[i] = (double)(now_ns() - t0) / n;
+		pagemap_count(p, n, &present, &swapped);
+		sw[i] = swapped;
+	}
+	*ns_per_page = median(ns, rounds);
+	*swapped_pages = median(sw, rounds);
+	free(ns);
+	free(sw);
+}
+
 /* ---- NUMA ---- */
 
 /* parse a cpulist/nodelist ("0-1,4"); calls fn(arg, i) for each member */

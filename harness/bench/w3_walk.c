@@ -122,24 +122,10 @@ static double migrate(char *region)
 /* rounds of read back + MADV_PAGEOUT; warm: page out once first */
 static void pageout(char *region, int warm, struct result *r)
 {
-	double ns[PAGEOUT_ROUNDS], sw[PAGEOUT_ROUNDS];
-	long present, swapped;
-	uint64_t t0;
-	int i;
-
 	if (warm && madvise(region, npages * PG, MADV_PAGEOUT))
 		bench_die("madvise(MADV_PAGEOUT)");
-	for (i = 0; i < PAGEOUT_ROUNDS; i++) {
-		check_filled(region, npages, TAG);	/* swap-in */
-		t0 = now_ns();
-		if (madvise(region, npages * PG, MADV_PAGEOUT))
-			bench_die("madvise(MADV_PAGEOUT)");
-		ns[i] = (double)(now_ns() - t0) / npages;
-		pagemap_count(region, npages, &present, &swapped);
-		sw[i] = swapped;
-	}
-	r->pageout_ns = median(ns, PAGEOUT_ROUNDS);
-	r->swapped = median(sw, PAGEOUT_ROUNDS);
+	timed_pageouts(region, npages, TAG, PAGEOUT_ROUNDS, &r->pageout_ns,
+		       &r->swapped);
 }
 
 static void report(const char *c, const struct result *r)

@@ -45,29 +45,10 @@ struct child_result {
 
 static void child_pageout(char *region, int rounds, struct child_result *r)
 {
-	double *ns = calloc(rounds, sizeof(double));
-	double *sw = calloc(rounds, sizeof(double));
-	long present, swapped;
-	uint64_t t0;
-	int i;
-
-	if (!ns || !sw)
-		bench_die("calloc");
 	if (madvise(region, PAGES * PG, MADV_PAGEOUT))
 		bench_die("madvise(MADV_PAGEOUT)");
-	for (i = 0; i < rounds; i++) {
-		check_filled(region, PAGES, TAG);	/* swap-in */
-		t0 = now_ns();
-		if (madvise(region, PAGES * PG, MADV_PAGEOUT))
-			bench_die("madvise(MADV_PAGEOUT)");
-		ns[i] = (double)(now_ns() - t0) / PAGES;
-		pagemap_count(region, PAGES, &present, &swapped);
-		sw[i] = swapped;
-	}
-	r->pageout_ns = median(ns, rounds);
-	r->swapped = median(sw, rounds);
-	free(ns);
-	free(sw);
+	timed_pageouts(region, PAGES, TAG, rounds, &r->pageout_ns,
+		       &r->swapped);
 }
 
 int main(int argc, char **argv)
