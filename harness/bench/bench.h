@@ -281,6 +281,20 @@ static inline uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* fork() a child that exits at once; @ns: the time the fork() took */
+static inline pid_t timed_fork_exit(uint64_t *ns)
+{
+	uint64_t t0 = now_ns();
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	*ns = now_ns() - t0;
+	if (pid < 0)
+		bench_die("fork");
+	return pid;
+}
+
 static inline int bench_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;

@@ -27,22 +27,14 @@ static const long points[] = { 10, 100, 1000, 10000 };
 /* one fork + exit: ns of the fork() call and until the child is reaped */
 static void fork_exit(uint64_t *fork_ns, uint64_t *total_ns)
 {
-	uint64_t t0, t1;
-	pid_t pid;
+	uint64_t t0 = now_ns();
+	pid_t pid = timed_fork_exit(fork_ns);
 	int st;
 
-	t0 = now_ns();
-	pid = fork();
-	if (pid == 0)
-		_exit(0);
-	t1 = now_ns();
-	if (pid < 0)
-		bench_die("fork");
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			bench_die("waitpid");
 	*total_ns = now_ns() - t0;
-	*fork_ns = t1 - t0;
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		bench_fail("child ended with status 0x%x", st);
 }

@@ -92,20 +92,14 @@ static void reclaimer(struct sibling *me)
 static void forker(struct sibling *me, int id)
 {
 	char *scratch = map_filled(SCRATCH_PAGES, id), *p, *q;
-	uint64_t t0, t1;
+	uint64_t ns;
 	long i;
 	pid_t pid;
 
 	for (i = 0; !stopped(); i++) {
-		t0 = now_ns();
-		pid = fork();
-		if (pid == 0)
-			_exit(0);
-		t1 = now_ns();
-		if (pid < 0)
-			bench_die("fork");
+		pid = timed_fork_exit(&ns);
 		if (me->forks < MAX_LAT)
-			me->lat_us[me->forks] = (t1 - t0) / 1e3;
+			me->lat_us[me->forks] = ns / 1e3;
 		me->forks++;
 		bench_reap(pid);
 		/* split the scratch VMA with mprotect() and merge it back */
