@@ -2,7 +2,9 @@
 # The verdict on the series: checkpatch, KUnit, and the mm selftests in a
 # QEMU guest, judged together against harness/baseline.
 #
-#   check.sh            checkpatch + KUnit + the selftests on two guest kernels
+#   check.sh            checkpatch + tools/testing/vma (userland tests of
+#                       mm/vma.c, on the host) + KUnit + the selftests on two
+#                       guest kernels
 #                       (lockdep, DEBUG_VM): CONFIG_COW_CONTEXT_ANON_RMAP=y
 #                       booted with cow_context=shadow ("guest") and with
 #                       cow_context=primary ("guest-primary"), and the
@@ -52,6 +54,8 @@ step() { # step NAME CMD...: run, log, remember a failure
 
 if [ "$what" = all ]; then
 	step checkpatch "$S/checkpatch.sh" && args+=(--checkpatch "$L/checkpatch.txt")
+	step vma-tests "$S/vma-tests.sh"
+	args+=(--vma-tests "$L/vma-tests.log")
 fi
 
 # X-primary boots kernel X (out-X) in the other mode.

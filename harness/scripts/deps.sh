@@ -9,6 +9,7 @@ pkgs=(
 	qemu-system-x86 qemu-system-data
 	busybox-static bash-static
 	libnuma-dev liburing-dev libcap-dev
+	liburcu-dev
 )
 # make bench (deps.sh bench): the real-program workload and the plots
 [ "${1:-}" = bench ] && pkgs+=(stress-ng gnuplot-nox)

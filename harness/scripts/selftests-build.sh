@@ -25,18 +25,26 @@ mkvars=(OUTPUT="$out" KHDR_INCLUDES="-isystem $B/headers/include"
 make -s -C "$mm" -j"$JOBS" "${mkvars[@]}" "${targets[@]}"
 
 # harness/selftest-fixes/<test>.patch: harness-side changes to a base test
-# that do not change what it checks (see each patch's header).  The test
-# is rebuilt from a patched copy of its source with the Makefile's own
-# compile command; the kernel tree is not touched.
+# that do not change what it checks (see each patch's header).  The files
+# the patch touches (the test's own source or a helper it is linked with)
+# are copied and patched, and the test is rebuilt from the copies with the
+# Makefile's own compile command; the kernel tree is not touched.
 for fix in "$H"/selftest-fixes/*.patch; do
 	[ -f "$fix" ] || continue
 	t=$(basename "$fix" .patch)
 	[ -e "$out/$t" ] || continue
-	src="$B/selftests/src"
+	src="$B/selftests/src/$t"
+	rm -rf "$src"
 	mkdir -p "$src"
-	cp "$mm/$t.c" "$src/$t.c"
+	mapfile -t files < <(sed -n 's|^+++ b/tools/testing/selftests/mm/||p' "$fix")
+	[ ${#files[@]} -gt 0 ] || die "harness/selftest-fixes/$t.patch touches no file of selftests/mm"
+	for f in "${files[@]}"; do cp "$mm/$f" "$src/$f"; done
 	patch -s -p5 -t -d "$src" <"$fix" || die "harness/selftest-fixes/$t.patch does not apply"
 	cmd=$(make -s -n -B -C "$mm" "${mkvars[@]}" "$out/$t" | grep -E "^gcc .* $t\.c ")
-	(cd "$mm" && eval "${cmd/ $t.c / -iquote $mm $src/$t.c }")
+	for f in "${files[@]}"; do
+		[[ " $cmd " == *" $f "* ]] || die "$f, patched by harness/selftest-fixes/$t.patch, is not compiled into $t"
+		cmd="${cmd/ $f / $src/$f }"
+	done
+	(cd "$mm" && eval "${cmd/ -I / -iquote $mm -I }")
 	say "built $t with harness/selftest-fixes/$t.patch"
 done

@@ -238,6 +238,26 @@ def checkpatch(path):
     notes.append(f'checkpatch warnings+checks: {warnings}')
 
 
+def vma_tests(path):
+    """tools/testing/vma ends with "N tests run, N passed, N failed"."""
+    try:
+        lines = open(path).read().splitlines()
+    except OSError as e:
+        bad('vma-tests', f'no log: {e}')
+        return
+    for line in reversed(lines):
+        m = re.match(r'(\d+) tests run, (\d+) passed, (\d+) failed\.', line)
+        if m:
+            run, good, fail = map(int, m.groups())
+            if fail or not run or good != run:
+                bad('vma-tests', line)
+            else:
+                ok('vma-tests', line)
+            return
+    bad('vma-tests', f'no result line in {path}: ' +
+        (lines[-1] if lines else 'empty log'))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--baseline', required=True)
@@ -245,6 +265,7 @@ def main():
     ap.add_argument('--console', action='append', default=[],
                     metavar='LABEL=PATH')
     ap.add_argument('--checkpatch')
+    ap.add_argument('--vma-tests')
     ap.add_argument('--failed-step', action='append', default=[])
     a = ap.parse_args()
     base = read_baseline(a.baseline)
@@ -252,6 +273,8 @@ def main():
         bad(f'step:{s}', 'could not be built or run; see the log above')
     if a.checkpatch:
         checkpatch(a.checkpatch)
+    if a.vma_tests:
+        vma_tests(a.vma_tests)
     if a.kunit_json:
         kunit(a.kunit_json, base)
     for c in a.console:
