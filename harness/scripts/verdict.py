@@ -132,8 +132,11 @@ def console(label, path, base):
         return
     splats = [l for l in lines if SPLAT.search(l)]
     if label == 'kunit':
-        done = any('kunit_shutdown' in l or re.match(r'\s*# Totals:', l)
-                   or 'reboot: ' in l for l in lines)
+        # kunit_shutdown=reboot: the kernel restarts once every suite ran.
+        # (Not "# Totals:", printed after each suite, nor "kunit_shutdown",
+        # which is on the command line the kernel echoes as it boots.)
+        done = any(re.match(r'reboot: (Restarting system|machine restart)', l)
+                   for l in lines)
     else:
         done = any('=== GUEST DONE ===' in l for l in lines)
     intap, plan, seen = False, None, {}
