@@ -140,7 +140,7 @@ def console(label, path, base):
     else:
         done = any('=== GUEST DONE ===' in l for l in lines)
     intap, plan, seen = False, None, {}
-    stats = {}
+    stats, auditor = {}, {}
     instats = False
     for l in lines:
         if '=== BEGIN TAP ===' in l:
@@ -157,6 +157,8 @@ def console(label, path, base):
             f = l.split()
             if len(f) == 3 and f[0] == 'cow_context':
                 stats[f[1]] = f[2]
+            elif len(f) == 3 and f[0] == 'auditor':
+                auditor[f[1]] = f[2]
             continue
         if not intap:
             continue
@@ -187,6 +189,7 @@ def console(label, path, base):
         if k in stats and stats[k] != '0':
             bad(f'{label}:cow_context:{k}', f'{k} = {stats[k]}')
     xcheck_accounting(label, stats)
+    auditor_check(label, stats, auditor)
     if stats:
         print(f'      {label} cow_context stats: ' +
               ' '.join(f'{k}={v}' for k, v in stats.items()))
@@ -198,6 +201,33 @@ def console(label, path, base):
             f'{splats[0].strip()}')
     else:
         ok(f'{label}:console', f'no splat in {len(lines)} lines')
+
+
+def auditor_check(label, stats, auditor):
+    """The guest's periodic auditor (harness/guest/init) must have audited
+    live processes, whenever the kernel has the audit, and missed none."""
+    if not stats or stats.get('mode', 'off') == 'off':
+        return
+    item = f'{label}:cow_context:auditor'
+    try:
+        n = {k: int(v) for k, v in auditor.items()}
+    except ValueError:
+        bad(item, f'unreadable auditor totals: {auditor}')
+        return
+    if not n.get('passes'):
+        bad(item, 'the periodic auditor made no pass'
+            + (f': {auditor}' if auditor else ''))
+        return
+    why = (f'{n["passes"]} passes, {n.get("audits", 0)} process audits, '
+           f'{n.get("mappings", 0)} entries (raced {n.get("raced", 0)}, '
+           f'frozen {n.get("frozen", 0)}, unpinned {n.get("unpinned", 0)}), '
+           f'{n.get("busy_ms", 0)} ms')
+    if n.get('missed'):
+        bad(item, f'{n["missed"]} entries missed: {why}')
+    elif not n.get('mappings'):
+        bad(item, f'audited no entry: {why}')
+    else:
+        ok(item, why)
 
 
 def xcheck_accounting(label, stats):
