@@ -13,7 +13,8 @@ help:
 	@echo
 	@echo '  make run          build the patched kernel, boot it, run the demo fork tree,'
 	@echo '                    print what the reverse map holds (anon_vma, AVC, cow_context)'
-	@echo '  make check        checkpatch --strict, KUnit (kunit.py), mm selftests in the guest;'
+	@echo '  make check        checkpatch --strict, tools/testing/vma, mm selftests in the guest,'
+	@echo '                    KUnit at boot of the guest kernel;'
 	@echo '                    ends with "N passed, N failed", non-zero exit on any failure'
 	@echo '  make check-debug  the selftests on a KASAN guest kernel (slower)'
 	@echo '  make bench        production-like kernels, stock and patched (each mode),'
@@ -24,7 +25,7 @@ help:
 	@echo '  make tree-reset   drop build/linux commits and re-apply patches/'
 	@echo '  make export       write base..HEAD of build/linux to patches/'
 	@echo '  make kernel       guest kernel only (build/out-guest)'
-	@echo '  make kunit        KUnit only'
+	@echo '  make kunit        KUnit only, through kunit.py on a kernel of its own'
 	@echo '  make selftests    guest kernel + mm selftests only'
 	@echo '  make checkpatch   checkpatch --strict on every patch'
 	@echo '  make bisect-check every patch compiles (-Werror) with the option on and off'

@@ -3,12 +3,14 @@
 # QEMU guest, judged together against harness/baseline.
 #
 #   check.sh            checkpatch + tools/testing/vma (userland tests of
-#                       mm/vma.c, on the host) + KUnit + the selftests on two
-#                       guest kernels
+#                       mm/vma.c, on the host) + the selftests on two guest
+#                       kernels + KUnit, run at boot of the "guest" one
 #                       (lockdep, DEBUG_VM): CONFIG_COW_CONTEXT_ANON_RMAP=y
 #                       booted with cow_context=shadow ("guest") and with
 #                       cow_context=primary ("guest-primary"), and the
-#                       option off ("guest-off")
+#                       option off ("guest-off").  KUnit runs in the
+#                       "guest" boot (kunit.enable=1): without that variant
+#                       in VARIANTS, kunit.py runs it on a kernel of its own
 #   check.sh debug      the option-on guest plus KASAN: selftests only, in
 #                       both modes ("debug", "debug-primary"); VARIANTS=
 #                       "debug-off" adds the KASAN guest with the option off
@@ -38,6 +40,7 @@ else
 fi
 args=(--baseline "$H/baseline")
 step_fail=()
+kunit_console=
 start=$(date +%s)
 
 step() { # step NAME CMD...: run, log, remember a failure
@@ -83,6 +86,11 @@ if [ ${#built[@]} -gt 0 ] &&
 			[ $has_cowctx = 1 ] && mode=cow_context=shadow ;;
 		esac
 		[ "$variant" != "$(kdir "$variant")" ] && mode=cow_context=primary
+		# the KUnit suites built into the guest kernel run in this boot
+		if [ "$what" = all ] && [ "$variant" = guest ]; then
+			mode+=" kunit.enable=1"
+			kunit_console="$L/selftests-$variant.console"
+		fi
 		KERNEL_ARGS="$mode ${KERNEL_ARGS:-}" \
 		QUIET=$([ -n "${V:-}" ] || echo 1) step "boot:selftests-$variant" "$S/boot.sh" \
 			"$B/out-$(kdir "$variant")/arch/x86/boot/bzImage" "$B/initramfs-tests.cpio" \
@@ -91,7 +99,10 @@ if [ ${#built[@]} -gt 0 ] &&
 	done
 fi
 
-if [ "$what" = all ]; then
+if [ "$what" = all ] && [ -n "$kunit_console" ]; then
+	step kunit "$S/kunit-guest.sh" "$kunit_console"
+	args+=(--kunit-json "$B/kunit/results.json")
+elif [ "$what" = all ]; then
 	step kunit "$S/kunit.sh"
 	args+=(--kunit-json "$B/kunit/results.json" --console "kunit=$B/kunit/test.log")
 fi

@@ -2,7 +2,8 @@
 # Configure and build a guest kernel out of tree.
 #
 #   kernel.sh guest      build/out-guest/arch/x86/boot/bzImage (make check, make run)
-#                        with CONFIG_COW_CONTEXT_ANON_RMAP=y
+#                        with CONFIG_COW_CONTEXT_ANON_RMAP=y, and KUnit built
+#                        in, run only when booted with kunit.enable=1
 #   kernel.sh guest-off  build/out-guest-off/...  the same with the option off
 #   kernel.sh debug      build/out-debug/...  guest + KASAN, option on (make check-debug)
 #   kernel.sh debug-off  build/out-debug-off/...  the same with the option off
@@ -25,7 +26,7 @@ frags=("$TREE/kernel/configs/tiny-base.config" "$H/configs/guest.config")
 checks="$H/configs/checks.config"
 cowctx=${COWCTX:-y}
 case "$variant" in
-guest) frags+=("$checks") ;;
+guest) frags+=("$checks" "$H/configs/kunit.config" "$B/kunit-suites.config") ;;
 guest-off) frags+=("$checks"); cowctx=n ;;
 debug) frags+=("$checks" "$H/configs/debug.config") ;;
 debug-off) frags+=("$checks" "$H/configs/debug.config"); cowctx=n ;;
@@ -33,6 +34,16 @@ bench) ;;
 bench-off) cowctx=n ;;
 *) die "unknown variant $variant" ;;
 esac
+# The KUnit suites of the guest kernel: harness/kunit/.kunitconfig and every
+# .kunitconfig the series adds (the same ones kunit.sh gives kunit.py).
+if [ "$variant" = guest ]; then
+	{
+		cat "$H/kunit/.kunitconfig"
+		git -C "$TREE" diff --name-only --diff-filter=AM base HEAD -- \
+			'*.kunitconfig' '*/.kunitconfig' |
+			while read -r f; do cat "$TREE/$f"; done
+	} | awk '!seen[$0]++' >"$B/kunit-suites.config"
+fi
 extra="$B/cowctx-$variant.config"
 : >"$extra"
 if tree_has_symbol COW_CONTEXT_ANON_RMAP; then

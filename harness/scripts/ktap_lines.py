@@ -12,6 +12,9 @@ messages at the top level start with their subsystem prefix, so a line at
 column 0 that is none of those is not KTAP.  Indented lines are kept:
 assertion messages of a failing test are indented without a "#".
 
+A guest kernel's console (KUnit built in, run at boot) has a printk
+timestamp before every kernel line, "[    1.234567] ": it is removed first.
+
 The raw log stays as it is for the console check (splats, completion); this
 only feeds the parser.  Usage: ktap_lines.py IN OUT
 """
@@ -20,8 +23,12 @@ import sys
 
 KTAP = re.compile(r'\s|KTAP version |TAP version |1\.\.\d|ok |not ok |# |'
                   r'kunit executor: ')
+STAMP = re.compile(r'\[ *\d+\.\d+\] ')
 
 with open(sys.argv[1], errors='replace') as f, open(sys.argv[2], 'w') as out:
     for line in f:
+        m = STAMP.match(line)
+        if m:
+            line = line[m.end():]
         if KTAP.match(line):
             out.write(line)
