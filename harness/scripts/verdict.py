@@ -140,7 +140,7 @@ def console(label, path, base):
     else:
         done = any('=== GUEST DONE ===' in l for l in lines)
     intap, plan, seen = False, None, {}
-    stats, auditor = {}, {}
+    stats, auditor, slabs = {}, {}, {}
     instats = False
     for l in lines:
         if '=== BEGIN TAP ===' in l:
@@ -159,6 +159,8 @@ def console(label, path, base):
                 stats[f[1]] = f[2]
             elif len(f) == 3 and f[0] == 'auditor':
                 auditor[f[1]] = f[2]
+            elif len(f) == 4 and f[0] in ('slab', 'slab-start'):
+                slabs.setdefault(f[1], {})[f[0]] = f[2]
             continue
         if not intap:
             continue
@@ -193,6 +195,10 @@ def console(label, path, base):
     if stats:
         print(f'      {label} cow_context stats: ' +
               ' '.join(f'{k}={v}' for k, v in stats.items()))
+    if slabs:
+        print(f'      {label} slab objects before -> after the tests: ' +
+              ', '.join(f'{k} {v.get("slab-start", "?")} -> {v.get("slab", "?")}'
+                        for k, v in slabs.items()))
     if not done:
         bad(f'{label}:console', 'guest did not finish (hung, crashed or timed out); '
             f'last line: {lines[-1] if lines else "<empty>"}')
