@@ -34,15 +34,9 @@ bench) ;;
 bench-off) cowctx=n ;;
 *) die "unknown variant $variant" ;;
 esac
-# The KUnit suites of the guest kernel: harness/kunit/.kunitconfig and every
-# .kunitconfig the series adds (the same ones kunit.sh gives kunit.py).
+# The KUnit suites of the guest kernel, those kunit.sh gives kunit.py.
 if [ "$variant" = guest ]; then
-	{
-		cat "$H/kunit/.kunitconfig"
-		git -C "$TREE" diff --name-only --diff-filter=AM base HEAD -- \
-			'*.kunitconfig' '*/.kunitconfig' |
-			while read -r f; do cat "$TREE/$f"; done
-	} | awk '!seen[$0]++' >"$B/kunit-suites.config"
+	kunit_configs | xargs cat | awk '!seen[$0]++' >"$B/kunit-suites.config"
 fi
 extra="$B/cowctx-$variant.config"
 : >"$extra"

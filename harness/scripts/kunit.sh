@@ -9,10 +9,10 @@
 . "$(dirname "$0")/lib.sh"
 
 mkdir -p "$B/logs" "$B/kunit"
-cfgs=(--kunitconfig "$H/kunit/.kunitconfig")
+cfgs=()
 while read -r f; do
-	[ -n "$f" ] && cfgs+=(--kunitconfig "$TREE/$f")
-done < <(git -C "$TREE" diff --name-only --diff-filter=AM base HEAD -- '*.kunitconfig' '*/.kunitconfig')
+	cfgs+=(--kunitconfig "$f")
+done < <(kunit_configs)
 
 say "kunit.py run --arch=x86_64 ${cfgs[*]##*/}"
 rm -f "$B/kunit/results.json" "$B/kunit/results-run.json" "$B/kunit/ktap.log" \
@@ -24,11 +24,8 @@ set +e
 	--json="$B/kunit/results-run.json" "${cfgs[@]}") 2>&1 | tee "$B/logs/kunit.log"
 rc=${PIPESTATUS[0]}
 if [ -f "$B/kunit/test.log" ]; then
-	$PY "$H/scripts/ktap_lines.py" "$B/kunit/test.log" "$B/kunit/ktap.log"
 	say "kunit.py parse of the KTAP lines of build/kunit/test.log"
-	(cd "$TREE" && $PY tools/testing/kunit/kunit.py parse \
-		--json="$B/kunit/results.json" "$B/kunit/ktap.log") 2>&1 |
-		tee -a "$B/logs/kunit.log"
+	ktap_parse "$B/kunit/test.log" | tee -a "$B/logs/kunit.log"
 fi
 set -e
 say "kunit.py exit status $rc"

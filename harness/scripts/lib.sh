@@ -45,3 +45,22 @@ fixed_git() {
 tree_has_symbol() {
 	grep -rqs --include='Kconfig*' -E "^[[:space:]]*(menu)?config[[:space:]]+$1\$" "$TREE"
 }
+
+# The KUnit configs the harness runs, one path a line: its own suites
+# (harness/kunit/.kunitconfig) and every .kunitconfig the series adds.
+# kunit.sh gives them to kunit.py; kernel.sh builds them into the guest.
+kunit_configs() {
+	echo "$H/kunit/.kunitconfig"
+	git -C "$TREE" diff --name-only --diff-filter=AM base HEAD -- \
+		'*.kunitconfig' '*/.kunitconfig' | sed "s|^|$TREE/|"
+}
+
+# ktap_parse CONSOLE: the KTAP lines of a KUnit console (ktap_lines.py says
+# why only those) into build/kunit/ktap.log, and the kernel's own
+# `kunit.py parse` of them into build/kunit/results.json; its report on
+# standard output.
+ktap_parse() {
+	$PY "$H/scripts/ktap_lines.py" "$1" "$B/kunit/ktap.log"
+	(cd "$TREE" && $PY tools/testing/kunit/kunit.py parse \
+		--json="$B/kunit/results.json" "$B/kunit/ktap.log") 2>&1
+}
