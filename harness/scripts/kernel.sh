@@ -23,13 +23,13 @@
 variant=${1:-guest}
 obj="$B/out-$variant"
 frags=("$TREE/kernel/configs/tiny-base.config" "$H/configs/guest.config")
-checks="$H/configs/checks.config"
+checks=("$H/configs/checks.config" "$H/configs/hmm.config")
 cowctx=${COWCTX:-y}
 case "$variant" in
-guest) frags+=("$checks" "$H/configs/kunit.config" "$B/kunit-suites.config") ;;
-guest-off) frags+=("$checks"); cowctx=n ;;
-debug) frags+=("$checks" "$H/configs/debug.config") ;;
-debug-off) frags+=("$checks" "$H/configs/debug.config"); cowctx=n ;;
+guest) frags+=("${checks[@]}" "$H/configs/kunit.config" "$B/kunit-suites.config") ;;
+guest-off) frags+=("${checks[@]}"); cowctx=n ;;
+debug) frags+=("${checks[@]}" "$H/configs/debug.config") ;;
+debug-off) frags+=("${checks[@]}" "$H/configs/debug.config"); cowctx=n ;;
 bench) ;;
 bench-off) cowctx=n ;;
 *) die "unknown variant $variant" ;;
