@@ -278,23 +278,37 @@ def checkpatch(path):
 
 
 def vma_tests(path):
-    """tools/testing/vma ends with "N tests run, N passed, N failed"."""
+    """tools/testing/vma, once per configuration (vma-tests.sh): each run
+    starts with "== config: NAME" and ends with "N tests run, N passed, N
+    failed"."""
     try:
         lines = open(path).read().splitlines()
     except OSError as e:
         bad('vma-tests', f'no log: {e}')
         return
-    for line in reversed(lines):
-        m = re.match(r'(\d+) tests run, (\d+) passed, (\d+) failed\.', line)
+    runs, cur = {}, None
+    for line in lines:
+        m = re.match(r'== config: (\S+)$', line)
         if m:
+            cur = m.group(1)
+            runs[cur] = None
+            continue
+        m = re.match(r'(\d+) tests run, (\d+) passed, (\d+) failed\.', line)
+        if m and cur:
+            runs[cur] = (line, m)
+    for config in ('off', 'CONFIG_COW_CONTEXT_ANON_RMAP'):
+        name = f'vma-tests:{config}'
+        if config not in runs:
+            bad(name, f'not run (see {path})')
+        elif not runs[config]:
+            bad(name, f'no result line (see {path})')
+        else:
+            line, m = runs[config]
             run, good, fail = map(int, m.groups())
             if fail or not run or good != run:
-                bad('vma-tests', line)
+                bad(name, line)
             else:
-                ok('vma-tests', line)
-            return
-    bad('vma-tests', f'no result line in {path}: ' +
-        (lines[-1] if lines else 'empty log'))
+                ok(name, line)
 
 
 def main():
