@@ -17,7 +17,8 @@
 #   check.sh selftests  all guest variants: selftests only
 #
 # VARIANTS="guest" (or "guest-primary", "guest-off") limits the guests for a
-# quick run.  Until the series defines the option there is only one kernel
+# quick run; VARIANTS=guest-only tests the kernel without anon_vma
+# (CONFIG_COW_CONTEXT_ANON_RMAP_ONLY), whose oracle is the page-table audit.  Until the series defines the option there is only one kernel
 # to test: "guest".
 #
 # A step that cannot be built is a failed item, never a silent skip.
@@ -82,7 +83,8 @@ if [ ${#built[@]} -gt 0 ] &&
 		limit=2400
 		case $(kdir "$variant") in debug*) limit=5400 ;; esac
 		mode=
-		case $variant in *-off) ;; *)
+		# -only kernels have no mode: there is no anon_vma
+		case $variant in *-off|*-only) ;; *)
 			[ $has_cowctx = 1 ] && mode=cow_context=shadow ;;
 		esac
 		[ "$variant" != "$(kdir "$variant")" ] && mode=cow_context=primary

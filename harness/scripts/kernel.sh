@@ -5,6 +5,9 @@
 #                        with CONFIG_COW_CONTEXT_ANON_RMAP=y, and KUnit built
 #                        in, run only when booted with kunit.enable=1
 #   kernel.sh guest-off  build/out-guest-off/...  the same with the option off
+#   kernel.sh guest-only build/out-guest-only/... the checks of guest, with
+#                        CONFIG_COW_CONTEXT_ANON_RMAP_ONLY=y: no anon_vma, the
+#                        COW contexts are the only anonymous reverse map
 #   kernel.sh debug      build/out-debug/...  guest + KASAN, option on (make check-debug)
 #   kernel.sh debug-off  build/out-debug-off/...  the same with the option off
 #   kernel.sh bench      build/out-bench/...  production-like (make bench): the
@@ -25,9 +28,11 @@ obj="$B/out-$variant"
 frags=("$TREE/kernel/configs/tiny-base.config" "$H/configs/guest.config")
 checks=("$H/configs/checks.config" "$H/configs/hmm.config")
 cowctx=${COWCTX:-y}
+only=n
 case "$variant" in
 guest) frags+=("${checks[@]}" "$H/configs/kunit.config" "$B/kunit-suites.config") ;;
 guest-off) frags+=("${checks[@]}"); cowctx=n ;;
+guest-only) frags+=("${checks[@]}"); only=y ;;
 debug) frags+=("${checks[@]}" "$H/configs/debug.config") ;;
 debug-off) frags+=("${checks[@]}" "$H/configs/debug.config"); cowctx=n ;;
 bench) ;;
@@ -43,6 +48,11 @@ extra="$B/cowctx-$variant.config"
 if tree_has_symbol COW_CONTEXT_ANON_RMAP; then
 	if [ "$cowctx" = y ]; then
 		echo CONFIG_COW_CONTEXT_ANON_RMAP=y >"$extra"
+		if [ "$only" = y ]; then
+			tree_has_symbol COW_CONTEXT_ANON_RMAP_ONLY ||
+				die "$variant: the tree has no COW_CONTEXT_ANON_RMAP_ONLY"
+			echo CONFIG_COW_CONTEXT_ANON_RMAP_ONLY=y >>"$extra"
+		fi
 	else
 		echo "# CONFIG_COW_CONTEXT_ANON_RMAP is not set" >"$extra"
 	fi

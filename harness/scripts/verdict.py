@@ -199,6 +199,8 @@ def console(label, path, base):
         print(f'      {label} slab objects before -> after the tests: ' +
               ', '.join(f'{k} {v.get("slab-start", "?")} -> {v.get("slab", "?")}'
                         for k, v in slabs.items()))
+    if label.endswith('-only'):
+        only_slabs(label, slabs)
     if not done:
         bad(f'{label}:console', 'guest did not finish (hung, crashed or timed out); '
             f'last line: {lines[-1] if lines else "<empty>"}')
@@ -207,6 +209,23 @@ def console(label, path, base):
             f'{splats[0].strip()}')
     else:
         ok(f'{label}:console', f'no splat in {len(lines)} lines')
+
+
+def only_slabs(label, slabs):
+    """Without anon_vma (CONFIG_COW_CONTEXT_ANON_RMAP_ONLY) the tests must
+    leave no more anon_vma or anon_vma_chain objects than they found."""
+    for cache in ('anon_vma', 'anon_vma_chain'):
+        item = f'{label}:slab:{cache}'
+        v = slabs.get(cache, {})
+        try:
+            before, after = int(v['slab-start']), int(v['slab'])
+        except (KeyError, ValueError):
+            bad(item, f'no slab figures for {cache}: {v}')
+            continue
+        if after > before:
+            bad(item, f'{cache} grew from {before} to {after} objects')
+        else:
+            ok(item, f'{before} -> {after} objects')
 
 
 def auditor_check(label, stats, auditor):
