@@ -27,8 +27,10 @@
  * booted with slab_nomerge), "cow_bytes" the "bytes" line of the series'
  * /sys/kernel/debug/cow_context/stats (all COW contexts and remap tables,
  * 0 on a kernel without the file), "cow_page_ext_bytes" one unsigned long
- * of page_ext per page of RAM when that file exists, "rmap_bytes" their
- * sum.  The first two are deltas against a baseline.
+ * of page_ext per page of RAM when that file exists and the mode is not
+ * "only" (CONFIG_COW_CONTEXT_ANON_RMAP_ONLY keeps the owner in
+ * folio->mapping), "rmap_bytes" their sum.  The first two are deltas
+ * against a baseline.
  */
 #ifndef BENCH_H
 #define BENCH_H
@@ -492,7 +494,26 @@ struct rmap_mem {
 	long long anon_vma;	/* anon_vma + anon_vma_chain slab bytes */
 	long long cow;		/* cow_context stats "bytes", 0 if absent */
 	int has_cow;		/* the stats file exists */
+	int page_ext;		/* and the owners live in page_ext */
 };
+
+/* Is the series' stats file's "mode" line @mode? */
+static inline int cow_mode_is(const char *mode)
+{
+	char *buf = read_file(COW_STATS), *p, name[64], val[64];
+	int found = 0;
+
+	if (!buf)
+		return 0;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (sscanf(p, "%63s %63s", name, val) == 2 &&
+		    !strcmp(name, "mode")) {
+			found = !strcmp(val, mode);
+			break;
+		}
+	free(buf);
+	return found;
+}
 
 static inline void rmap_mem_read(struct rmap_mem *m)
 {
@@ -514,13 +535,14 @@ static inline void rmap_mem_read(struct rmap_mem *m)
 		bench_fail("%s has no bytes line", COW_STATS);
 	if (!m->has_cow)
 		m->cow = 0;
+	m->page_ext = m->has_cow && !cow_mode_is("only");
 }
 
-/* one unsigned long of page_ext per page of RAM, with the series */
-static inline long long cow_page_ext_bytes(int has_cow)
+/* one unsigned long of page_ext per page of RAM, beside anon_vma */
+static inline long long cow_page_ext_bytes(int page_ext)
 {
-	return has_cow ? 8 * (meminfo_kb("MemTotal") * 1024 / (long long)PG)
-		       : 0;
+	return page_ext ? 8 * (meminfo_kb("MemTotal") * 1024 / (long long)PG)
+			: 0;
 }
 
 /* the four memory metrics, as deltas of now against base */
@@ -530,7 +552,7 @@ static inline void rmap_mem_report(const char *param,
 {
 	long long av = now->anon_vma - base->anon_vma;
 	long long cow = now->cow - base->cow;
-	long long ext = cow_page_ext_bytes(now->has_cow);
+	long long ext = cow_page_ext_bytes(now->page_ext);
 
 	bench_out("anon_vma_bytes", param, (double)av, "bytes");
 	bench_out("cow_bytes", param, (double)cow, "bytes");

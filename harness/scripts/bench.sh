@@ -2,12 +2,14 @@
 # make bench: the series against the stock kernel, side by side.
 #
 # Builds two production-like guest kernels from build/linux: "bench-off"
-# (CONFIG_COW_CONTEXT_ANON_RMAP=n: the stock kernel) and "bench" (=y), both
-# without checks.config (no DEBUG_VM, lockdep, fault injection, and so no
-# cross-check).  The patched kernel is booted once per mode it offers
-# (cow_context=shadow, cow_context=primary).  Run r boots stock, then each
-# mode, then run r+1 does the same, so that drift of this shared machine
-# falls on every kernel alike.  Each boot runs each workload of
+# (CONFIG_COW_CONTEXT_ANON_RMAP=n: the stock kernel), "bench" (=y) and, once
+# the series has it, "bench-only" (CONFIG_COW_CONTEXT_ANON_RMAP_ONLY=y: no
+# anon_vma), all without checks.config (no DEBUG_VM, lockdep, fault
+# injection, and so no cross-check).  "bench" is booted once per mode it
+# offers (cow_context=shadow, cow_context=primary), "bench-only" as it is
+# ("only", the headline column).  Run r boots stock, then each mode, then
+# run r+1 does the same, so that drift of this shared machine falls on
+# every kernel alike.  Each boot runs each workload of
 # harness/bench/ once, in the guest shape of the tests (4 vCPUs, 2 NUMA
 # nodes, zram swap, slab_nomerge).  bench_report.py takes the medians and
 # writes the table, build/bench/results.{json,csv} and the plots.
@@ -15,8 +17,9 @@
 #   BENCH_ONLY=<regex>   workloads to run (W1..W6), e.g. BENCH_ONLY='W2|W5'
 #   BENCH_RUNS=N         boots per kernel (default 5)
 #   BENCH_SCALE=F        scale of the workloads' iteration counts (default 1)
-#   BENCH_DEBUG=1        the test kernels (guest-off, guest: DEBUG_VM,
-#                        lockdep, cross-check) instead: what the checks cost;
+#   BENCH_DEBUG=1        the test kernels (guest-off, guest, guest-only:
+#                        DEBUG_VM, lockdep, cross-check) instead: what the
+#                        checks cost;
 #                        results in build/bench-debug/
 . "$(dirname "$0")/lib.sh"
 
@@ -26,9 +29,14 @@ only=${BENCH_ONLY:-W[0-9]+}
 scale=${BENCH_SCALE:-1}
 modes=(stock shadow primary)
 if [ "${BENCH_DEBUG:-0}" = 1 ]; then
-	out="$B/bench-debug" kstock=guest-off kcow=guest
+	out="$B/bench-debug" kstock=guest-off kcow=guest konly=guest-only
 else
-	out="$B/bench" kstock=bench-off kcow=bench
+	out="$B/bench" kstock=bench-off kcow=bench konly=bench-only
+fi
+if tree_has_symbol COW_CONTEXT_ANON_RMAP_ONLY; then
+	modes+=(only)
+else
+	konly=
 fi
 case $runs in '' | *[!0-9]* | 0) die "BENCH_RUNS=$runs: want a count >= 1" ;; esac
 t0=$(date +%s)
@@ -51,7 +59,7 @@ list="$out/bench.list"
 [ -s "$list" ] || die "BENCH_ONLY=$only matches no workload (W1..W6)"
 say "workloads: $(awk '{printf "%s ", $1}' "$list")x ${#modes[@]} kernels x $runs runs"
 
-for k in "$kstock" "$kcow"; do
+for k in "$kstock" "$kcow" $konly; do
 	"$S/kernel.sh" "$k"
 done
 for w in $(awk '{print $3}' "$list") nobody; do
@@ -77,6 +85,7 @@ for r in $(seq 1 "$runs"); do
 		n=$((n + 1))
 		case $m in
 		stock) k=$kstock args="" ;;
+		only) k=$konly args="" ;;
 		*) k=$kcow args="cow_context=$m" ;;
 		esac
 		log="$out/logs/run$r-$m.console"
@@ -94,4 +103,4 @@ done
 say "boots took $(( ($(date +%s) - tb) / 60 )) min; make bench $(( ($(date +%s) - t0) / 60 )) min in all"
 
 $PY "$S/bench_report.py" --logs "$out/logs" --out "$out" --modes "${modes[*]}" \
-	--runs "$runs" --kernels "$kstock $kcow" --scale "$scale"
+	--runs "$runs" --kernels "$kstock $kcow${konly:+ $konly}" --scale "$scale"

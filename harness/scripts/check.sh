@@ -3,17 +3,25 @@
 # QEMU guest, judged together against harness/baseline.
 #
 #   check.sh            checkpatch + tools/testing/vma (userland tests of
-#                       mm/vma.c, on the host) + the selftests on two guest
-#                       kernels + KUnit, run at boot of the "guest" one
-#                       (lockdep, DEBUG_VM): CONFIG_COW_CONTEXT_ANON_RMAP=y
-#                       booted with cow_context=shadow ("guest") and with
-#                       cow_context=primary ("guest-primary"), and the
-#                       option off ("guest-off").  KUnit runs in the
-#                       "guest" boot (kunit.enable=1): without that variant
-#                       in VARIANTS, kunit.py runs it on a kernel of its own
-#   check.sh debug      the option-on guest plus KASAN: selftests only, in
-#                       both modes ("debug", "debug-primary"); VARIANTS=
-#                       "debug-off" adds the KASAN guest with the option off
+#                       mm/vma.c, on the host) + the selftests on three
+#                       guest kernels + KUnit, run at boot of the "guest"
+#                       one (all with lockdep, DEBUG_VM):
+#                       CONFIG_COW_CONTEXT_ANON_RMAP=y booted with
+#                       cow_context=shadow ("guest": beside anon_vma, every
+#                       walk cross-checked), CONFIG_COW_CONTEXT_ANON_RMAP_ONLY
+#                       ("guest-only": no anon_vma, the audit is the
+#                       oracle), and the option off ("guest-off").
+#                       "guest-primary" (the guest kernel booted with
+#                       cow_context=primary) is left to VARIANTS: what it
+#                       adds to shadow, the COW walk serving the walks, the
+#                       guest-only run tests without anon_vma to hide a
+#                       miss.  KUnit runs in the "guest" boot
+#                       (kunit.enable=1): without that variant in VARIANTS,
+#                       kunit.py runs it on a kernel of its own
+#   check.sh debug      the option-on guest plus KASAN: selftests only,
+#                       beside anon_vma ("debug", shadow) and without it
+#                       ("debug-only"); VARIANTS="debug-primary" or
+#                       "debug-off" adds those
 #   check.sh selftests  all guest variants: selftests only
 #
 # VARIANTS="guest" (or "guest-primary", "guest-off") limits the guests for a
@@ -34,8 +42,11 @@ tree_has_symbol COW_CONTEXT_ANON_RMAP && has_cowctx=1
 if [ "$what" = debug ]; then
 	variants=debug
 	[ $has_cowctx = 1 ] && variants=${VARIANTS:-debug debug-primary}
+	tree_has_symbol COW_CONTEXT_ANON_RMAP_ONLY && variants=${VARIANTS:-debug debug-only}
 elif [ $has_cowctx = 1 ]; then
 	variants=${VARIANTS:-guest guest-primary guest-off}
+	tree_has_symbol COW_CONTEXT_ANON_RMAP_ONLY &&
+		variants=${VARIANTS:-guest guest-only guest-off}
 else
 	variants=guest
 fi

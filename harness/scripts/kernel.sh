@@ -10,11 +10,15 @@
 #                        COW contexts are the only anonymous reverse map
 #   kernel.sh debug      build/out-debug/...  guest + KASAN, option on (make check-debug)
 #   kernel.sh debug-off  build/out-debug-off/...  the same with the option off
+#   kernel.sh debug-only build/out-debug-only/... debug without anon_vma
+#                        (CONFIG_COW_CONTEXT_ANON_RMAP_ONLY=y)
 #   kernel.sh bench      build/out-bench/...  production-like (make bench): the
 #                        guest config without checks.config (no DEBUG_VM,
 #                        lockdep or fault injection), option on
 #   kernel.sh bench-off  build/out-bench-off/...  the same with the option off:
 #                        the stock kernel
+#   kernel.sh bench-only build/out-bench-only/... the bench kernel with
+#                        CONFIG_COW_CONTEXT_ANON_RMAP_ONLY=y (no anon_vma)
 #
 # The config is allnoconfig + kernel/configs/tiny-base.config + fragments,
 # merged by the kernel's scripts/kconfig/merge_config.sh.  A value that does
@@ -35,8 +39,10 @@ guest-off) frags+=("${checks[@]}"); cowctx=n ;;
 guest-only) frags+=("${checks[@]}"); only=y ;;
 debug) frags+=("${checks[@]}" "$H/configs/debug.config") ;;
 debug-off) frags+=("${checks[@]}" "$H/configs/debug.config"); cowctx=n ;;
+debug-only) frags+=("${checks[@]}" "$H/configs/debug.config"); only=y ;;
 bench) ;;
 bench-off) cowctx=n ;;
+bench-only) only=y ;;
 *) die "unknown variant $variant" ;;
 esac
 # The KUnit suites of the guest kernel, those kunit.sh gives kunit.py.
@@ -52,6 +58,8 @@ if tree_has_symbol COW_CONTEXT_ANON_RMAP; then
 			tree_has_symbol COW_CONTEXT_ANON_RMAP_ONLY ||
 				die "$variant: the tree has no COW_CONTEXT_ANON_RMAP_ONLY"
 			echo CONFIG_COW_CONTEXT_ANON_RMAP_ONLY=y >>"$extra"
+		elif tree_has_symbol COW_CONTEXT_ANON_RMAP_ONLY; then
+			echo "# CONFIG_COW_CONTEXT_ANON_RMAP_ONLY is not set" >>"$extra"
 		fi
 	else
 		echo "# CONFIG_COW_CONTEXT_ANON_RMAP is not set" >"$extra"
