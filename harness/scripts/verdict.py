@@ -297,16 +297,21 @@ def checkpatch(path):
 
 
 def vma_tests(path):
-    """tools/testing/vma, once per configuration (vma-tests.sh): each run
-    starts with "== config: NAME" and ends with "N tests run, N passed, N
-    failed"."""
+    """tools/testing/vma, once per configuration (vma-tests.sh): the log
+    names them first ("== configs: NAME..."), each run starts with "==
+    config: NAME" and ends with "N tests run, N passed, N failed"."""
     try:
         lines = open(path).read().splitlines()
     except OSError as e:
         bad('vma-tests', f'no log: {e}')
         return
     runs, cur = {}, None
+    want = ['off', 'CONFIG_COW_CONTEXT_ANON_RMAP']
     for line in lines:
+        m = re.match(r'== configs: (.*)$', line)
+        if m:
+            want = m.group(1).split()
+            continue
         m = re.match(r'== config: (\S+)$', line)
         if m:
             cur = m.group(1)
@@ -315,7 +320,7 @@ def vma_tests(path):
         m = re.match(r'(\d+) tests run, (\d+) passed, (\d+) failed\.', line)
         if m and cur:
             runs[cur] = (line, m)
-    for config in ('off', 'CONFIG_COW_CONTEXT_ANON_RMAP'):
+    for config in want:
         name = f'vma-tests:{config}'
         if config not in runs:
             bad(name, f'not run (see {path})')
