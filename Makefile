@@ -3,7 +3,7 @@
 
 S := harness/scripts
 export EXTRA KERNEL_ARGS V JOBS COWCTX VARIANTS ONLY BENCH_ONLY BENCH_RUNS \
-	BENCH_SCALE BENCH_DEBUG
+	BENCH_SCALE BENCH_DEBUG BISECT_FROM
 
 .PHONY: help deps tree tree-reset export kernel kernel-debug kunit \
 	selftests checkpatch check check-debug bisect-check bench run clean distclean

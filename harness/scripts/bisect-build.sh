@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Check that every patch of the series builds with
-# CONFIG_COW_CONTEXT_ANON_RMAP on and off (make bisect-check).
+# CONFIG_COW_CONTEXT_ANON_RMAP on and off (make bisect-check), and, from the
+# patch that adds it on, with CONFIG_COW_CONTEXT_ANON_RMAP_ONLY (the
+# guest-only config).  BISECT_FROM=N starts at the Nth patch.
 #
 # For each commit in base..HEAD of build/linux, in a separate worktree
 # (build/bisect-tree) so that build/linux is not touched, compile with -Werror
@@ -24,15 +26,21 @@ if [ ! -d "$wt/.git" ] && [ ! -f "$wt/.git" ]; then
 	git -C "$TREE" worktree add -q --detach "$wt" base
 fi
 mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..HEAD)
+from=${BISECT_FROM:-1}
 mapfile -t files < <(git -C "$TREE" diff --name-only base HEAD -- '*.c' |
 	grep -v '^tools/' | grep -v '^Documentation/' || true)
 fail=0
 n=0
 for c in "${commits[@]}"; do
 	n=$((n + 1))
+	[ "$n" -ge "$from" ] || continue
 	git -C "$wt" checkout -q --detach "$c"
 	subj=$(git -C "$wt" log -1 --format=%s "$c")
-	for v in guest guest-off guest-nodebug; do
+	variants="guest guest-off guest-nodebug"
+	[ -f "$B/out-guest-only/.config" ] &&
+		grep -rqs --include='Kconfig*' -E '^config COW_CONTEXT_ANON_RMAP_ONLY$' "$wt/mm" &&
+		variants+=" guest-only"
+	for v in $variants; do
 		obj="$B/out-bisect-$v"
 		src=${v%-nodebug}
 		mkdir -p "$obj"
