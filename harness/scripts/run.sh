@@ -32,16 +32,20 @@ for k in $kernels; do
 	grep -E '^(PASS|FAIL) ' <<<"$out" || true
 	grep -q '^rmap-demo exit=0' "$log" || rc=1
 done
-# phase 4's comparison: "NAME slab bytes BEFORE WITH-TREE DELTA"
+# phase 4's comparison: "NAME objs BEFORE WITH-TREE DELTA", then
+# "bytes BEFORE WITH-TREE DELTA" for the same NAME
 echo
-echo "reverse-map slab bytes with the tree alive (delta against before it):"
-printf '%-12s %16s %16s %16s\n' kernel anon_vma anon_vma_chain cow_context
+echo "reverse-map objects and bytes the tree added (phase 4 against phase 1):"
+printf '%-12s %24s %24s %24s %16s\n' kernel anon_vma anon_vma_chain cow_context \
+	"VMAs (all/anon)"
 for k in $kernels; do
 	sed -n '/== phase 4/,/== phase 5/p' "$B/logs/run-$k.console" |
-	awk -v k="$k" '$2 == "slab" && $3 == "bytes" { d[$1] = $6 }
-		END { printf "%-12s %16s %16s %16s\n", k,
-			(("anon_vma" in d) ? d["anon_vma"] : "-"),
-			(("anon_vma_chain" in d) ? d["anon_vma_chain"] : "-"),
-			(("cow_context" in d) ? d["cow_context"] : "-") }'
+	awk -v k="$k" '
+		$2 == "objs" { name = $1; o[name] = $5 }
+		$1 == "bytes" && name != "" { b[name] = $4; name = "" }
+		/^VMAs \(all/ { v = $(NF - 2) "/" $NF }
+		function cell(n) { return (n in o) ? o[n] " objs, " b[n] " B" : "-" }
+		END { printf "%-12s %24s %24s %24s %16s\n", k, cell("anon_vma"),
+			cell("anon_vma_chain"), cell("cow_context"), v }'
 done
 exit $rc

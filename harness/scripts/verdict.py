@@ -199,7 +199,7 @@ def console(label, path, base):
         print(f'      {label} slab objects before -> after the tests: ' +
               ', '.join(f'{k} {v.get("slab-start", "?")} -> {v.get("slab", "?")}'
                         for k, v in slabs.items()))
-    if label.endswith('-only'):
+    if label.startswith('selftests') and label.endswith('-only'):
         only_slabs(label, slabs)
     if not done:
         bad(f'{label}:console', 'guest did not finish (hung, crashed or timed out); '
