@@ -38,7 +38,7 @@ for c in "${commits[@]}"; do
 	subj=$(git -C "$wt" log -1 --format=%s "$c")
 	variants="guest guest-off guest-nodebug"
 	[ -f "$B/out-guest-only/.config" ] &&
-		grep -rqs --include='Kconfig*' -E '^config COW_CONTEXT_ANON_RMAP_ONLY$' "$wt/mm" &&
+		tree_has_symbol COW_CONTEXT_ANON_RMAP_ONLY "$wt" &&
 		variants+=" guest-only"
 	for v in $variants; do
 		obj="$B/out-bisect-$v"

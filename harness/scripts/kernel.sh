@@ -36,13 +36,13 @@ only=n
 case "$variant" in
 guest) frags+=("${checks[@]}" "$H/configs/kunit.config" "$B/kunit-suites.config") ;;
 guest-off) frags+=("${checks[@]}"); cowctx=n ;;
-guest-only) frags+=("${checks[@]}"); only=y ;;
+guest-only) frags+=("${checks[@]}"); cowctx=y only=y ;;
 debug) frags+=("${checks[@]}" "$H/configs/debug.config") ;;
 debug-off) frags+=("${checks[@]}" "$H/configs/debug.config"); cowctx=n ;;
-debug-only) frags+=("${checks[@]}" "$H/configs/debug.config"); only=y ;;
+debug-only) frags+=("${checks[@]}" "$H/configs/debug.config"); cowctx=y only=y ;;
 bench) ;;
 bench-off) cowctx=n ;;
-bench-only) only=y ;;
+bench-only) cowctx=y only=y ;;
 *) die "unknown variant $variant" ;;
 esac
 # The KUnit suites of the guest kernel, those kunit.sh gives kunit.py.

@@ -42,8 +42,9 @@ fixed_git() {
 
 # Did the series add a Kconfig symbol?  Lets the harness enable options that
 # only exist once the series provides them.
+# tree_has_symbol SYMBOL [TREE]: does the kernel tree (build/linux) define it?
 tree_has_symbol() {
-	grep -rqs --include='Kconfig*' -E "^[[:space:]]*(menu)?config[[:space:]]+$1\$" "$TREE"
+	grep -rqs --include='Kconfig*' -E "^[[:space:]]*(menu)?config[[:space:]]+$1\$" "${2:-$TREE}"
 }
 
 # The KUnit configs the harness runs, one path a line: its own suites
