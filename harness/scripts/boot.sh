@@ -70,7 +70,9 @@ if [ -n "${QUIET:-}" ]; then
 		print "==> failed test " name ": failed subcases"
 		start = 0; shown = 0; totals = ""
 		for (i = 0; i < n; i++) {
-			if (line[i] ~ /^# # \[RUN\] /)
+			# a case begins: "[RUN]" (selftests) or the
+			# kselftest harness, "#  RUN"
+			if (line[i] ~ /^# # \[RUN\] / || line[i] ~ /^# #  RUN /)
 				start = i
 			if (line[i] ~ /^# not ok /) {
 				from = (i - start >= ckeep ? i - ckeep + 1 : start)

@@ -115,6 +115,9 @@ while read -r name; do
 		die "harness/baseline: flaky $name has no flaky-sig line (its failures would never be rerun)"
 	echo "file /harness/flaky-sig/$name $stage/flaky-sig/$name 0644 0 0" >>"$list"
 done <"$stage/flaky"
+# Tests run with the periodic auditor paused (harness/baseline noaudit).
+awk '$1 == "noaudit" {print $2}' "$H/baseline" >"$stage/noaudit"
+echo "file /harness/noaudit $stage/noaudit 0644 0 0" >>"$list"
 echo "file /harness/tests.list $stage/tests.list 0644 0 0" >>"$list"
 echo "file /harness/flaky $stage/flaky 0644 0 0" >>"$list"
 
