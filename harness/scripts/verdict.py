@@ -143,7 +143,7 @@ def console(label, path, base):
     else:
         done = any('=== GUEST DONE ===' in l for l in lines)
     intap, plan, seen = False, None, {}
-    stats, auditor, slabs = {}, {}, {}
+    stats, stats_start, auditor, slabs = {}, {}, {}, {}
     instats = False
     for l in lines:
         if '=== BEGIN TAP ===' in l:
@@ -160,6 +160,8 @@ def console(label, path, base):
             f = l.split()
             if len(f) == 3 and f[0] == 'cow_context':
                 stats[f[1]] = f[2]
+            elif len(f) == 3 and f[0] == 'cow_context-start':
+                stats_start[f[1]] = f[2]
             elif len(f) == 3 and f[0] == 'auditor':
                 auditor[f[1]] = f[2]
             elif len(f) == 4 and f[0] in ('slab', 'slab-start'):
@@ -194,6 +196,7 @@ def console(label, path, base):
         if k in stats and stats[k] != '0':
             bad(f'{label}:cow_context:{k}', f'{k} = {stats[k]}')
     xcheck_accounting(label, stats)
+    remap_balance(label, stats, stats_start)
     auditor_check(label, stats, auditor)
     if stats:
         print(f'      {label} cow_context stats: ' +
@@ -212,6 +215,20 @@ def console(label, path, base):
             f'{splats[0].strip()}')
     else:
         ok(f'{label}:console', f'no splat in {len(lines)} lines')
+
+
+def remap_balance(label, stats, start):
+    """Remap entries go with the VMAs that need them: once the tests are
+    done, the processes alive before them (the guest's init and its
+    heartbeat) hold exactly the entries they held then."""
+    if 'remap_entries' not in start:
+        return
+    item = f'{label}:cow_context:remap_entries'
+    before, after = start['remap_entries'], stats.get('remap_entries')
+    if after != before:
+        bad(item, f'{before} before the tests, {after} after')
+    else:
+        ok(item, f'{before} before and after the tests')
 
 
 def only_slabs(label, slabs):
