@@ -64,4 +64,19 @@ t1=$(cut -d' ' -f1 /proc/uptime)
 echo "BENCH W6 pipelines_us procs=$((2 * n)) $(awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { printf "%.6g", (b - a) * 1e6 / n }') us"
 echo "BENCH W6 slab_total_bytes procs=$((2 * n)) $(meminfo_slab) bytes"
 echo "BENCH W6 rmap_slab_bytes procs=$((2 * n)) $(slab_bytes '^(anon_vma|anon_vma_chain|cow_context)$') bytes"
+# Remap ranges of a dynamically linked process that never called mremap
+# (stress-ng, with one sleep stressor): the exec stack and the private
+# file mappings where the loader wrote (relocations, .data), from the
+# series' debugfs task file ("remaps R"); nothing without the series.
+task=/sys/kernel/debug/cow_context/task
+if [ -w $task ]; then
+	(cd /tmp/w6 && exec $sng --sleep 1 --timeout 5 >/dev/null 2>&1) &
+	pid=$!
+	sleep 2
+	r=
+	{ echo "$pid" >&4 && read -r _ <&4 && read -r _ r <&4; } 4<>$task 2>/dev/null
+	wait $pid
+	[ -n "$r" ] || fail "no remaps line for stress-ng (pid $pid) in $task"
+	echo "BENCH W6 remap_ranges process=stress-ng $r count"
+fi
 echo "BENCH_DONE W6"
