@@ -143,7 +143,7 @@ def console(label, path, base):
     else:
         done = any('=== GUEST DONE ===' in l for l in lines)
     intap, plan, seen = False, None, {}
-    stats, stats_start, auditor, slabs = {}, {}, {}, {}
+    stats, balance, auditor, slabs = {}, {}, {}, {}
     instats = False
     for l in lines:
         if '=== BEGIN TAP ===' in l:
@@ -160,8 +160,8 @@ def console(label, path, base):
             f = l.split()
             if len(f) == 3 and f[0] == 'cow_context':
                 stats[f[1]] = f[2]
-            elif len(f) == 3 and f[0] == 'cow_context-start':
-                stats_start[f[1]] = f[2]
+            elif len(f) == 5 and f[0] == 'cow_context-balance':
+                balance[f[1]] = f[2:]
             elif len(f) == 3 and f[0] == 'auditor':
                 auditor[f[1]] = f[2]
             elif len(f) == 4 and f[0] in ('slab', 'slab-start'):
@@ -196,7 +196,7 @@ def console(label, path, base):
         if k in stats and stats[k] != '0':
             bad(f'{label}:cow_context:{k}', f'{k} = {stats[k]}')
     xcheck_accounting(label, stats)
-    remap_balance(label, stats, stats_start)
+    remap_balance(label, stats, balance)
     auditor_check(label, stats, auditor)
     if stats:
         print(f'      {label} cow_context stats: ' +
@@ -217,18 +217,20 @@ def console(label, path, base):
         ok(f'{label}:console', f'no splat in {len(lines)} lines')
 
 
-def remap_balance(label, stats, start):
-    """Remap entries go with the VMAs that need them: once the tests are
-    done, the processes alive before them (the guest's init and its
-    heartbeat) hold exactly the entries they held then."""
-    if 'remap_entries' not in start:
+def remap_balance(label, stats, balance):
+    """Remap entries go with the VMAs that need them, and an mm's death
+    empties its tree: once the tests are done, the stats' remap_entries
+    equal the ranges of the trees of the live mms (harness/guest/init)."""
+    if 'remap_entries' not in balance:
         return
     item = f'{label}:cow_context:remap_entries'
-    before, after = start['remap_entries'], stats.get('remap_entries')
-    if after != before:
-        bad(item, f'{before} before the tests, {after} after')
+    total, live, mms = balance['remap_entries']
+    if total != live:
+        bad(item, f'{total} in the stats after the tests, {live} in the '
+            f'trees of the {mms} live mms')
     else:
-        ok(item, f'{before} before and after the tests')
+        ok(item, f'{total} after the tests, all in the trees of the {mms} '
+           f'live mms')
 
 
 def only_slabs(label, slabs):
